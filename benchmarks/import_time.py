@@ -1,0 +1,24 @@
+"""Wall time of `import minikeras` in a fresh interpreter, against `import numpy` alone."""
+
+import subprocess
+import sys
+
+SNIPPET = "import time; t = time.perf_counter(); import {}; print(time.perf_counter() - t)"
+
+
+def _import_seconds(module, runs=7):
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", SNIPPET.format(module)],
+                             capture_output=True, text=True, check=True)
+        times.append(float(out.stdout))
+    return sorted(times)[len(times) // 2]  # the median of fresh processes
+
+
+def run():
+    package = _import_seconds("minikeras")
+    numpy = _import_seconds("numpy")
+    return [
+        ("import minikeras (fresh process, median of 7)", package * 1e3, "ms",
+         f"numpy alone: {numpy * 1e3:.0f} ms; target < 300 ms"),
+    ]

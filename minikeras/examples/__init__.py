@@ -1,0 +1,1 @@
+"""Small runnable programs: `python -m minikeras.examples.<name>`."""
