@@ -286,11 +286,14 @@ class Variable(Tensor):
         trainable: whether optimizers update it; a non-trainable variable (such as
             BatchNormalization's moving mean) gets no gradient.
         name: the variable's name, e.g. 'kernel'.
+        constraint: optional callable applied to the value after each optimizer update
+            (e.g. max_norm); it receives the variable and returns the constrained value.
     """
 
-    __slots__ = ("trainable", "path")
+    __slots__ = ("trainable", "path", "constraint")
 
-    def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None):
+    def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None,
+                 constraint=None):
         if callable(initializer):
             if shape is None:
                 raise ValueError(
@@ -312,6 +315,7 @@ class Variable(Tensor):
         self.trainable = bool(trainable)
         self.requires_grad = self.trainable and value.dtype.kind == "f"
         self.path = self.name
+        self.constraint = constraint
 
     @property
     def value(self):
@@ -368,20 +372,18 @@ class Function:
             shapes = " and ".join(str(x.data.shape) for x in xs)
             raise ValueError(f"{self.name}: {str(error).strip()} (input shapes {shapes}).") \
                 from None
-        multiple = isinstance(ys, tuple)
-        outputs = [Tensor.__new__(Tensor) for _ in ys] if multiple else [Tensor.__new__(Tensor)]
-        record = _grad_enabled and any(x.requires_grad for x in xs)
-        for out, y in zip(outputs, ys if multiple else (ys,)):
-            out.data = y
-            out.grad = None
-            out.creator = self if record else None
-            out.requires_grad = record
-            out.name = None
+        needs = tuple([x.requires_grad for x in xs])
+        record = _grad_enabled and True in needs
+        if type(ys) is tuple:
+            outputs = tuple(_new_tensor(y, self if record else None) for y in ys)
+        else:
+            outputs = _new_tensor(ys, self if record else None)
         if record:
             self.inputs = xs
-            self.needs_grad = tuple(x.requires_grad for x in xs)
-            self.outputs = [weakref.ref(out) for out in outputs]
-        return tuple(outputs) if multiple else outputs[0]
+            self.needs_grad = needs
+            self.outputs = ([weakref.ref(out) for out in outputs] if type(outputs) is tuple
+                            else [weakref.ref(outputs)])
+        return outputs
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__} defines no forward (abstract).")
@@ -395,13 +397,30 @@ class Function:
         return re.sub(r"(?<!^)(?=[A-Z])", "_", type(self).__name__).lower()
 
 
+def _new_tensor(data, creator):
+    """An op's output tensor, made without the checks of Tensor.__init__ (the data is known)."""
+    out = Tensor.__new__(Tensor)
+    # numpy returns scalars, not 0-d arrays, from full reductions and indexing.
+    out.data = data if type(data) is np.ndarray else np.asarray(data)
+    out.grad = None
+    out.creator = creator
+    out.requires_grad = creator is not None
+    out.name = None
+    return out
+
+
 def _as_inputs(inputs):
     """Tensors for an op's inputs, of one kind: numbers and integer arrays meeting a float
     tensor take its dtype, so 0.5 * x and x * mask stay float32."""
     first = inputs[0]
     if len(inputs) == 1:
         return inputs if isinstance(first, Tensor) else (as_tensor(first),)
-    if isinstance(first, Tensor):
+    if len(inputs) == 2:
+        second = inputs[1]
+        if isinstance(first, Tensor) and isinstance(second, Tensor) and \
+                first.data.dtype == second.data.dtype:
+            return inputs
+    elif isinstance(first, Tensor):
         dtype = first.data.dtype
         if all(isinstance(x, Tensor) and x.data.dtype == dtype for x in inputs):
             return inputs

@@ -21,10 +21,10 @@ class Matmul(Function):
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
         gy2 = gy
+        if b.ndim == 1:  # first: for vector @ vector, gy is 0-d and has no axis -2 yet
+            gy2 = np.expand_dims(gy2, -1)
         if a.ndim == 1:
             gy2 = np.expand_dims(gy2, -2)
-        if b.ndim == 1:
-            gy2 = np.expand_dims(gy2, -1)
         ga = gb = None
         if self.needs_grad[0]:
             ga = sum_to(np.matmul(gy2, np.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
@@ -33,7 +33,7 @@ class Matmul(Function):
         return ga, gb
 
 
-class TensorDot(Function):
+class Tensordot(Function):
     def __init__(self, axes_a, axes_b):
         self.axes_a, self.axes_b = axes_a, axes_b
 
@@ -101,6 +101,14 @@ def matmul(a, b):
     return Matmul()(a, b)
 
 
+def _contracted_axes(axes, ndim):
+    """`axes` as non-negative ints, or None when one is out of range or named twice."""
+    if any(not -ndim <= int(i) < ndim for i in axes):
+        return None  # not wrapped around: numpy raises for these too
+    axes = [int(i) % ndim for i in axes]
+    return axes if len(set(axes)) == len(axes) else None
+
+
 def tensordot(a, b, axes=2):
     """Sum of products over the given axes: `axes` is an int (the last N of a with the first N
     of b) or a pair of axis lists."""
@@ -112,16 +120,16 @@ def tensordot(a, b, axes=2):
         axes_a, axes_b = axes
         axes_a = [axes_a] if isinstance(axes_a, (int, np.integer)) else list(axes_a)
         axes_b = [axes_b] if isinstance(axes_b, (int, np.integer)) else list(axes_b)
-    try:
-        axes_a = [int(i) % a.ndim for i in axes_a] if a.ndim else []
-        axes_b = [int(i) % b.ndim for i in axes_b] if b.ndim else []
-    except ZeroDivisionError:
-        axes_a, axes_b = [], []
+    given_a, given_b = axes_a, axes_b
+    axes_a, axes_b = _contracted_axes(axes_a, a.ndim), _contracted_axes(axes_b, b.ndim)
+    if axes_a is None or axes_b is None:
+        raise _shape_error("tensordot", a, b, f"axes {given_a} of the first and {given_b} of "
+                           f"the second must be distinct axes within range")
     if len(axes_a) != len(axes_b) or any(a.shape[i] != b.shape[j]
                                          for i, j in zip(axes_a, axes_b)):
         raise _shape_error("tensordot", a, b, f"axes {axes_a} of the first and {axes_b} of "
                            f"the second must have equal lengths")
-    return TensorDot(tuple(axes_a), tuple(axes_b))(a, b)
+    return Tensordot(tuple(axes_a), tuple(axes_b))(a, b)
 
 
 def dot(a, b):

@@ -1,7 +1,8 @@
 """Activations, softmax and log-softmax, one-hot, and the crossentropies (fused from logits).
 
 Every activation is computed in a form that cannot overflow (sigmoid, softplus, softmax and
-log_softmax of large inputs stay finite) and keeps the input's dtype.
+log_softmax of large inputs stay finite) and keeps the input's float dtype; integer input
+becomes floatx (relu and relu6 keep integers, as their values stay exact).
 """
 
 import math
@@ -25,8 +26,26 @@ def _c(x, value):
     return x.dtype.type(value)
 
 
+def _float16_via_float32(fn, x):
+    """fn(x) in x's dtype: scipy has no float16 loops (it would answer in float64)."""
+    if x.dtype == np.float16:
+        return fn(x.astype(np.float32)).astype(np.float16)
+    return fn(x)
+
+
 def _sigmoid(x):
-    return _special().expit(x)
+    return _float16_via_float32(_special().expit, x)
+
+
+def _erf(x):
+    return _float16_via_float32(_special().erf, x)
+
+
+def _floating(x):
+    """x as a tensor, integer (or boolean) values as floatx: the constants of an activation
+    must not be truncated to integers (gelu of ints would be 0), nor give float64."""
+    x = as_tensor(x)
+    return x if x.dtype.kind == "f" else Tensor(x.data.astype(config.floatx()))
 
 
 class Unary(Function):
@@ -93,10 +112,10 @@ class Selu(Unary):
 
 class GeluExact(Unary):
     def f(self, x):
-        return _c(x, 0.5) * x * (_c(x, 1) + _special().erf(x * _c(x, 1 / math.sqrt(2))))
+        return _c(x, 0.5) * x * (_c(x, 1) + _erf(x * _c(x, 1 / math.sqrt(2))))
 
     def df(self, x, y):
-        cdf = _c(x, 0.5) * (_c(x, 1) + _special().erf(x * _c(x, 1 / math.sqrt(2))))
+        cdf = _c(x, 0.5) * (_c(x, 1) + _erf(x * _c(x, 1 / math.sqrt(2))))
         pdf = np.exp(_c(x, -0.5) * x * x) * _c(x, 1 / math.sqrt(2 * math.pi))
         return cdf + x * pdf
 
@@ -282,38 +301,38 @@ def relu6(x):
 
 def leaky_relu(x, negative_slope=0.2):
     """x for x >= 0, negative_slope * x below."""
-    return LeakyRelu(negative_slope)(x)
+    return LeakyRelu(negative_slope)(_floating(x))
 
 
 def elu(x, alpha=1.0):
     """x for x > 0, alpha * (exp(x) - 1) below."""
-    return Elu(alpha)(x)
+    return Elu(alpha)(_floating(x))
 
 
 def selu(x):
     """Scaled ELU with the self-normalizing constants (scale 1.0507, alpha 1.6733)."""
-    return Selu()(x)
+    return Selu()(_floating(x))
 
 
 def gelu(x, approximate=True):
     """Gaussian error linear unit: x * Phi(x), or its tanh approximation (the default here, as
     in keras.ops.gelu)."""
-    return (GeluTanh() if approximate else GeluExact())(x)
+    return (GeluTanh() if approximate else GeluExact())(_floating(x))
 
 
 def sigmoid(x):
     """1 / (1 + exp(-x)), without overflow for large |x|."""
-    return Sigmoid()(x)
+    return Sigmoid()(_floating(x))
 
 
 def tanh(x):
     """Hyperbolic tangent."""
-    return Tanh()(x)
+    return Tanh()(_floating(x))
 
 
 def silu(x):
     """x * sigmoid(x) (also called swish)."""
-    return Silu()(x)
+    return Silu()(_floating(x))
 
 
 swish = silu
@@ -321,22 +340,22 @@ swish = silu
 
 def softplus(x):
     """log(1 + exp(x)), without overflow."""
-    return Softplus()(x)
+    return Softplus()(_floating(x))
 
 
 def softsign(x):
     """x / (1 + |x|)."""
-    return Softsign()(x)
+    return Softsign()(_floating(x))
 
 
 def hard_sigmoid(x):
     """Piecewise-linear sigmoid: 0 below -3, 1 above 3, x / 6 + 0.5 between."""
-    return HardSigmoid()(x)
+    return HardSigmoid()(_floating(x))
 
 
 def hard_silu(x):
     """x * hard_sigmoid(x) (also called hard swish)."""
-    return HardSilu()(x)
+    return HardSilu()(_floating(x))
 
 
 hard_swish = hard_silu
@@ -344,7 +363,7 @@ hard_swish = hard_silu
 
 def mish(x):
     """x * tanh(softplus(x))."""
-    return Mish()(x)
+    return Mish()(_floating(x))
 
 
 def exponential(x):
@@ -362,13 +381,13 @@ def _single_axis(x, axis, op):
 
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along `axis`, shifted by the maximum so it cannot overflow."""
-    x = as_tensor(x)
+    x = _floating(x)
     return Softmax(_single_axis(x, axis, "softmax"))(x)
 
 
 def log_softmax(x, axis=-1):
     """log(softmax(x)) along `axis`, computed directly so it stays finite."""
-    x = as_tensor(x)
+    x = _floating(x)
     return LogSoftmax(_single_axis(x, axis, "log_softmax"))(x)
 
 
@@ -407,7 +426,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     used. Otherwise `output` holds probabilities: they are renormalized to sum to 1 and clipped
     to [epsilon, 1 - epsilon] before the log, as Keras does.
     """
-    output = as_tensor(output)
+    output = _floating(output)
     target = to_array(target, where="categorical_crossentropy(target)")
     _check_same_shape("categorical_crossentropy", target, output)
     axis = _single_axis(output, axis, "categorical_crossentropy")
@@ -422,7 +441,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Crossentropy between integer class ids and class probabilities (or logits)."""
-    output = as_tensor(output)
+    output = _floating(output)
     labels = to_array(target, where="sparse_categorical_crossentropy(target)")
     axis = _single_axis(output, axis, "sparse_categorical_crossentropy")
     if axis != output.ndim - 1:
@@ -458,7 +477,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def binary_crossentropy(target, output, from_logits=False):
     """Elementwise crossentropy for binary targets; fused and stable with `from_logits=True`,
     else probabilities clipped to [epsilon, 1 - epsilon] as Keras does."""
-    output = as_tensor(output)
+    output = _floating(output)
     target = to_array(target, where="binary_crossentropy(target)")
     _check_same_shape("binary_crossentropy", target, output)
     target = target.astype(output.dtype, copy=False)

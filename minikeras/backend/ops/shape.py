@@ -199,10 +199,12 @@ def transpose(x, axes=None):
     x = as_tensor(x)
     if axes is None:
         axes = tuple(reversed(range(x.ndim)))
-    axes = tuple(int(a) % max(x.ndim, 1) for a in axes)
-    if sorted(axes) != list(range(x.ndim)):
+    given = tuple(axes)
+    # Out-of-range axes are errors, not wrapped around (numpy raises for them too).
+    axes = tuple(int(a) % x.ndim for a in given if -x.ndim <= a < x.ndim)
+    if len(axes) != len(given) or sorted(axes) != list(range(x.ndim)):
         raise ValueError(
-            f"transpose: axes {axes} are not a permutation of the {x.ndim} axes of an input "
+            f"transpose: axes {given} are not a permutation of the {x.ndim} axes of an input "
             f"of shape {x.shape}."
         )
     return Transpose(axes)(x)
@@ -321,7 +323,7 @@ def _index_key(key):
     if isinstance(key, Tensor):
         return key.data
     if isinstance(key, list):
-        return np.asarray(key)
+        return np.asarray(key) if key else np.zeros(0, dtype=np.intp)  # [] selects nothing
     return key
 
 
@@ -341,6 +343,8 @@ def take(x, indices, axis=None):
     """Elements of x at integer `indices` along `axis` (of the flattened x when None)."""
     x = as_tensor(x)
     indices = to_array(indices, where="take(indices)")
+    if indices.size == 0:
+        indices = indices.astype(np.intp)  # an empty list becomes a float array
     if indices.dtype.kind not in "iu":
         raise TypeError(f"take: indices must be integers, received dtype {indices.dtype}.")
     if axis is None:
