@@ -66,7 +66,7 @@ def dtype(x):
 
 
 def _dtype(dtype):
-    return np.dtype(dtype or config.floatx())
+    return np.dtype(config.floatx() if dtype is None else dtype)
 
 
 def zeros(shape, dtype=None):
@@ -87,19 +87,19 @@ def full(shape, fill_value, dtype=None):
 def zeros_like(x, dtype=None):
     """Zeros of x's shape (and dtype, unless given)."""
     x = to_array(x, where="zeros_like")
-    return Tensor(np.zeros(x.shape, dtype=dtype or x.dtype))
+    return Tensor(np.zeros(x.shape, dtype=x.dtype if dtype is None else dtype))
 
 
 def ones_like(x, dtype=None):
     """Ones of x's shape (and dtype, unless given)."""
     x = to_array(x, where="ones_like")
-    return Tensor(np.ones(x.shape, dtype=dtype or x.dtype))
+    return Tensor(np.ones(x.shape, dtype=x.dtype if dtype is None else dtype))
 
 
 def full_like(x, fill_value, dtype=None):
     """`fill_value` in x's shape (and dtype, unless given)."""
     x = to_array(x, where="full_like")
-    return Tensor(np.full(x.shape, fill_value, dtype=dtype or x.dtype))
+    return Tensor(np.full(x.shape, fill_value, dtype=x.dtype if dtype is None else dtype))
 
 
 def eye(N, M=None, k=0, dtype=None):

@@ -38,7 +38,7 @@ def _check_seed(value):
 
 
 def _dtype(dtype):
-    return np.dtype(dtype or config.floatx())
+    return np.dtype(config.floatx() if dtype is None else dtype)
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
