@@ -19,7 +19,7 @@ _CUSTOM_OBJECTS = {}
 def snake_case(name):
     """'MeanSquaredError' -> 'mean_squared_error'."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def register_serializable(package="Custom", name=None):
