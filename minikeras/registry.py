@@ -145,6 +145,9 @@ class Registry:
                 f"Could not deserialize {self.family} config {config!r}: expected a name or a "
                 f"dict with 'class_name' and 'config'."
             )
+        if config["class_name"] == "function" and isinstance(config.get("config"), str):
+            # Keras 3 stores a plain function as {"class_name": "function", "config": name}.
+            return self.get(config.get("registered_name") or config["config"], custom_objects)
         name = config.get("registered_name") or config["class_name"]
         try:
             cls = self.lookup(name, custom_objects)

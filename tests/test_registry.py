@@ -41,6 +41,9 @@ def test_serialize_deserialize_round_trip():
                       "registered_name": None}
     assert REGISTRY.deserialize(config).size == 7
     assert REGISTRY.serialize(helper_fn) == "helper_fn"
+    keras3_function = {"module": "builtins", "class_name": "function", "config": "helper_fn",
+                       "registered_name": "function"}
+    assert REGISTRY.deserialize({**keras3_function, "registered_name": None}) is helper_fn
 
 
 def test_unknown_names_and_custom_objects():

@@ -83,9 +83,9 @@ def to_array(value, dtype=None, where="Tensor"):
     elif isinstance(value, (bool, np.bool_)):
         array = np.asarray(value)
     elif isinstance(value, numbers.Integral):
-        array = np.asarray(value, dtype=dtype or np.int64)
+        array = np.asarray(value, dtype=np.int64 if dtype is None else dtype)
     elif isinstance(value, numbers.Real) and not isinstance(value, np.generic):
-        array = np.asarray(value, dtype=dtype or config.floatx())
+        array = np.asarray(value, dtype=config.floatx() if dtype is None else dtype)
     elif isinstance(value, np.generic):
         array = np.asarray(value)
     elif isinstance(value, (list, tuple)):
@@ -299,7 +299,7 @@ class Variable(Tensor):
                 raise ValueError(
                     f"Variable {name!r}: a callable initializer needs `shape` as well."
                 )
-            value = initializer(tuple(shape), dtype=dtype or config.floatx())
+            value = initializer(tuple(shape), dtype=config.floatx() if dtype is None else dtype)
         else:
             value = initializer
         value = to_array(value, where=f"Variable {name!r}")
@@ -373,7 +373,8 @@ class Function:
             raise ValueError(f"{self.name}: {str(error).strip()} (input shapes {shapes}).") \
                 from None
         needs = tuple([x.requires_grad for x in xs])
-        record = _grad_enabled and True in needs
+        # Only float results carry gradients: a cast to int or a comparison ends the tape.
+        record = _grad_enabled and True in needs and (type(ys) is tuple or ys.dtype.kind == "f")
         if type(ys) is tuple:
             outputs = tuple(_new_tensor(y, self if record else None) for y in ys)
         else:
@@ -428,9 +429,14 @@ def _as_inputs(inputs):
 
 
 def _unify(inputs):
+    for x in inputs:
+        if isinstance(x, np.ndarray):
+            _check_numeric(x, x, "An op")
     typed = [x.dtype for x in inputs if isinstance(x, (Tensor, np.ndarray))]
     floats = [d for d in typed if d.kind == "f"]
     reference = np.result_type(*floats) if floats else (np.result_type(*typed) if typed else None)
+    if reference is not None and reference.kind == "b":
+        reference = None  # numbers meeting booleans keep their own type: True + 2 is 3
     arrays = []
     for x in inputs:
         if isinstance(x, Tensor):

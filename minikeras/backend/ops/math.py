@@ -4,14 +4,22 @@ Binary ops broadcast as numpy does; their backward returns gradients in the broa
 the tape sums them back down (`sum_to`).
 """
 
+import numbers
+
 import numpy as np
 
+from .. import config
 from ..tensor import Function, Tensor, as_tensor, to_array
 
 
 def _constant(x, dtype):
     """A scalar of the array's dtype, so arithmetic with it never promotes to float64."""
     return dtype.type(x)
+
+
+def _floating(x):
+    """x itself if it is floating point, else x as floatx: integers never give float64."""
+    return x if x.dtype.kind == "f" else x.astype(config.floatx())
 
 
 # -- arithmetic ----------------------------------------------------------------------------
@@ -45,7 +53,7 @@ class Multiply(Function):
 
 class Divide(Function):
     def forward(self, a, b):
-        return a / b
+        return _floating(a) / _floating(b)
 
     def backward(self, gy):
         a, b = self.inputs
@@ -105,7 +113,7 @@ class Square(Function):
 
 class Sqrt(Function):
     def forward(self, x):
-        self.out = np.sqrt(x)
+        self.out = np.sqrt(_floating(x))
         return self.out
 
     def backward(self, gy):
@@ -114,7 +122,7 @@ class Sqrt(Function):
 
 class Exp(Function):
     def forward(self, x):
-        self.out = np.exp(x)
+        self.out = np.exp(_floating(x))
         return self.out
 
     def backward(self, gy):
@@ -123,7 +131,7 @@ class Exp(Function):
 
 class Log(Function):
     def forward(self, x):
-        return np.log(x)
+        return np.log(_floating(x))
 
     def backward(self, gy):
         return gy / self.inputs[0].data
@@ -131,7 +139,7 @@ class Log(Function):
 
 class Log1p(Function):
     def forward(self, x):
-        return np.log1p(x)
+        return np.log1p(_floating(x))
 
     def backward(self, gy):
         x = self.inputs[0].data
@@ -223,7 +231,7 @@ class Cast(Function):
 
     def backward(self, gy):
         source = self.inputs[0].data.dtype
-        return gy.astype(source) if source.kind == "f" else None
+        return gy.astype(source) if source.kind == "f" and self.dtype.kind == "f" else None
 
 
 class StopGradient(Function):
@@ -265,7 +273,10 @@ def negative(x):
 def power(x, y):
     """x ** y. A plain number as exponent takes the cheaper single-input path."""
     if isinstance(y, (int, float, np.integer, np.floating)) and not isinstance(y, bool):
-        return PowerScalar(y)(x)
+        x = as_tensor(x)
+        if x.dtype.kind == "f" or float(y).is_integer():
+            return PowerScalar(y)(x)
+    # Two tensors, or an integer tensor to a fractional power (which becomes floatx).
     return Power()(x, y)
 
 
@@ -322,6 +333,9 @@ def clip(x, x_min, x_max):
     x = as_tensor(x)
     if x_min is not None and x_max is not None and x_min > x_max:
         raise ValueError(f"clip: x_min ({x_min}) must not exceed x_max ({x_max}).")
+    if x.dtype.kind != "f" and any(b is not None and not float(b).is_integer()
+                                   for b in (x_min, x_max)):
+        x = cast(x, config.floatx())  # a fractional bound never truncates an integer tensor
     return Clip(x_min, x_max)(x)
 
 
@@ -350,11 +364,25 @@ def stop_gradient(x):
 # -- comparisons and logic (no gradient) ---------------------------------------------------
 
 
+def _comparand(x, other, op):
+    """x as an array; a number next to a float tensor takes its dtype (float64 x == 0.1)."""
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(other, Tensor) and other.data.dtype.kind == "f" and \
+            isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)):
+        return np.asarray(x, dtype=other.data.dtype)
+    return to_array(x, where=op)
+
+
 def _compare(ufunc):
     def compare(x1, x2):
-        a = x1.data if isinstance(x1, Tensor) else to_array(x1)
-        b = x2.data if isinstance(x2, Tensor) else to_array(x2)
-        return Tensor(ufunc(a, b))
+        a = _comparand(x1, x2, ufunc.__name__)
+        b = _comparand(x2, x1, ufunc.__name__)
+        try:
+            return Tensor(ufunc(a, b))
+        except ValueError as error:
+            raise ValueError(f"{ufunc.__name__}: {str(error).strip()} "
+                             f"(input shapes {a.shape} and {b.shape}).") from None
 
     compare.__name__ = ufunc.__name__
     compare.__doc__ = f"Elementwise {ufunc.__name__}, as a boolean tensor (no gradient)."
@@ -374,4 +402,4 @@ logical_xor = _compare(np.logical_xor)
 
 def logical_not(x):
     """Elementwise not, as a boolean tensor."""
-    return Tensor(np.logical_not(to_array(x)))
+    return Tensor(np.logical_not(to_array(x, where="logical_not")))

@@ -405,7 +405,7 @@ def one_hot(x, num_classes, axis=-1, dtype=None):
             f"one_hot: class ids must lie in [0, {num_classes}) for num_classes={num_classes}, "
             f"but received values from {labels.min()} to {labels.max()}."
         )
-    out = np.eye(num_classes, dtype=dtype or config.floatx())[labels]
+    out = np.eye(num_classes, dtype=config.floatx() if dtype is None else dtype)[labels]
     if axis not in (-1, labels.ndim):
         out = np.moveaxis(out, -1, axis)
     return Tensor(out)

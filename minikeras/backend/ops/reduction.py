@@ -4,6 +4,7 @@ import builtins
 
 import numpy as np
 
+from .. import config
 from ..tensor import Function, Tensor, as_tensor
 from .math import sqrt
 
@@ -12,7 +13,7 @@ def normalize_axis(axis, ndim, op):
     """`axis` as a sorted tuple of non-negative axes (None means all), checked against ndim."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
     result = []
     for a in axes:
         if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
@@ -55,7 +56,8 @@ class Mean(Function):
         self.axes, self.keepdims = axes, keepdims
 
     def forward(self, x):
-        return np.mean(x, axis=self.axes, keepdims=self.keepdims)
+        dtype = None if x.dtype.kind == "f" else config.floatx()  # integers: floatx, not float64
+        return np.mean(x, axis=self.axes, keepdims=self.keepdims, dtype=dtype)
 
     def backward(self, gy):
         x = self.inputs[0].data
@@ -86,9 +88,12 @@ class LogSumExp(Function):
         self.axes, self.keepdims = axes, keepdims
 
     def forward(self, x):
+        if x.dtype.kind != "f":
+            x = x.astype(config.floatx())  # integers: floatx, not float64
         peak = np.max(x, axis=self.axes, keepdims=True)
         peak = np.where(np.isfinite(peak), peak, 0).astype(x.dtype, copy=False)
-        out = np.log(np.sum(np.exp(x - peak), axis=self.axes, keepdims=True)) + peak
+        with np.errstate(divide="ignore"):  # all -inf (fully masked): log(0) = -inf is right
+            out = np.log(np.sum(np.exp(x - peak), axis=self.axes, keepdims=True)) + peak
         self.out = out
         return out if self.keepdims else np.squeeze(out, axis=self.axes)
 
@@ -129,16 +134,21 @@ def logsumexp(x, axis=None, keepdims=False):
     return _reduce(LogSumExp, x, axis, keepdims, "logsumexp")
 
 
+def _variance(x, axis, keepdims, op):
+    x = as_tensor(x)
+    axes = normalize_axis(axis, x.ndim, op)  # checked here, so errors name var or std
+    centered = x - mean(x, axis=axes, keepdims=True)
+    return mean(centered * centered, axis=axes, keepdims=keepdims)
+
+
 def var(x, axis=None, keepdims=False):
     """Population variance (divides by N, as Keras does) over `axis`."""
-    x = as_tensor(x)
-    centered = x - mean(x, axis=axis, keepdims=True)
-    return mean(centered * centered, axis=axis, keepdims=keepdims)
+    return _variance(x, axis, keepdims, "var")
 
 
 def std(x, axis=None, keepdims=False):
     """Population standard deviation over `axis`."""
-    return sqrt(var(x, axis=axis, keepdims=keepdims))
+    return sqrt(_variance(x, axis, keepdims, "std"))
 
 
 def _arg(reducer, x, axis, keepdims, op):
