@@ -1,3 +1,4 @@
-"""Utilities: seeding (more arrive with the model API: to_categorical, datasets helpers)."""
+"""Utilities: seeding, label encoding."""
 
+from .numerical import normalize, to_categorical
 from .random import set_random_seed

@@ -322,7 +322,10 @@ def gelu(x, approximate=True):
 
 def sigmoid(x):
     """1 / (1 + exp(-x)), without overflow for large |x|."""
-    return Sigmoid()(_floating(x))
+    x = _floating(x)
+    out = Sigmoid()(x)
+    out._keras_logits = (x, None)
+    return out
 
 
 def tanh(x):
@@ -382,7 +385,10 @@ def _single_axis(x, axis, op):
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along `axis`, shifted by the maximum so it cannot overflow."""
     x = _floating(x)
-    return Softmax(_single_axis(x, axis, "softmax"))(x)
+    axis = _single_axis(x, axis, "softmax")
+    out = Softmax(axis)(x)
+    out._keras_logits = (x, axis)
+    return out
 
 
 def log_softmax(x, axis=-1):
@@ -419,18 +425,32 @@ def _check_same_shape(op, target, output):
         )
 
 
+def _logits_of(output, axis):
+    """The logits `output` was computed from by softmax along `axis` (or by sigmoid when axis
+    is None), if it was: a crossentropy then takes the stable fused path, as Keras does."""
+    found = getattr(output, "_keras_logits", None)
+    if found is not None and found[1] == axis:
+        return found[0]
+    return None
+
+
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Crossentropy between one-hot (or soft) targets and class probabilities along `axis`.
 
     With `from_logits=True`, `output` holds unnormalized scores and the fused softmax path is
-    used. Otherwise `output` holds probabilities: they are renormalized to sum to 1 and clipped
-    to [epsilon, 1 - epsilon] before the log, as Keras does.
+    used; so it is when `output` was computed by `softmax` (a Dense layer with
+    activation='softmax'), whose logits are remembered. Otherwise `output` holds
+    probabilities: they are renormalized to sum to 1 and clipped to [epsilon, 1 - epsilon]
+    before the log, as Keras does.
     """
     output = _floating(output)
     target = to_array(target, where="categorical_crossentropy(target)")
     _check_same_shape("categorical_crossentropy", target, output)
     axis = _single_axis(output, axis, "categorical_crossentropy")
     target = target.astype(output.dtype, copy=False)
+    logits = None if from_logits else _logits_of(output, axis)
+    if logits is not None:
+        output, from_logits = logits, True
     if from_logits:
         return SoftmaxCrossentropy(target, axis)(output)
     eps = config.epsilon()
@@ -468,6 +488,9 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
             f"with {classes} classes, but received values from {labels.min()} to "
             f"{labels.max()}."
         )
+    logits = None if from_logits else _logits_of(output, axis)
+    if logits is not None:
+        output, from_logits = logits, True
     if from_logits:
         return SparseSoftmaxCrossentropy(labels)(output)
     onehot = np.eye(classes, dtype=output.dtype)[labels]
@@ -481,6 +504,9 @@ def binary_crossentropy(target, output, from_logits=False):
     target = to_array(target, where="binary_crossentropy(target)")
     _check_same_shape("binary_crossentropy", target, output)
     target = target.astype(output.dtype, copy=False)
+    logits = None if from_logits else _logits_of(output, None)
+    if logits is not None:
+        output, from_logits = logits, True
     if from_logits:
         return SigmoidCrossentropy(target)(output)
     eps = config.epsilon()

@@ -1,0 +1,78 @@
+"""`Model`: a layer that can be trained. Functional, Sequential and subclassed models share it."""
+
+from ..layers.base import Layer
+from .summary import print_summary
+from .trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """A trainable stack or graph of layers, with compile/fit/evaluate/predict.
+
+    Three ways to make one, as in Keras:
+
+    - Functional: `Model(inputs, outputs)` with `inputs = Input(shape=...)` and outputs made by
+      calling layers on them.
+    - Sequential: `Sequential([Dense(...), ...])` (see `minikeras.models.Sequential`).
+    - Subclassing: define layers in `__init__` and the forward pass in `call(inputs)`.
+
+    >>> inputs = Input(shape=(8,))
+    >>> outputs = Dense(1, activation="sigmoid")(Dense(12, activation="relu")(inputs))
+    >>> model = Model(inputs, outputs)
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+            from .functional import Functional
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args, name=None, trainable=True, **kwargs):
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            raise TypeError(
+                f"{type(self).__name__}: a subclassed model defines its layers in __init__ and "
+                f"its forward pass in call(); to build a model from inputs and outputs, use "
+                f"keras.Model(inputs, outputs) itself."
+            )
+        Layer.__init__(self, name=name, trainable=trainable, **kwargs)
+        Trainer.__init__(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A model from its config: a Functional graph when the config describes one."""
+        if "input_layers" in config and "layers" in config:
+            from ..saving.config import functional_from_config
+            from .functional import Functional
+            return functional_from_config(Functional if cls is Model else cls, config,
+                                          custom_objects)
+        return cls(**config)
+
+    @property
+    def layers(self):
+        """The model's layers, in the order they were set as attributes."""
+        return [layer for layer in self._sublayers() if isinstance(layer, Layer)]
+
+    def get_layer(self, name=None, index=None):
+        """A layer by its name or by its index in `layers`."""
+        if (name is None) == (index is None):
+            raise ValueError("get_layer needs exactly one of `name` or `index`.")
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model "
+                                 f"only has {len(layers)} layers.")
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: "
+                         f"{[layer.name for layer in layers]}.")
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Print a table of the layers, their output shapes and parameter counts."""
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable)
+
+    def build(self, input_shape):
+        """Subclassed models build their layers on the first call."""
+        self.built = True
