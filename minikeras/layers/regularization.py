@@ -32,7 +32,13 @@ class ActivityRegularization(Layer):
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
         kwargs.pop("activity_regularizer", None)  # it is made from l1 and l2
-        super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
+        super().__init__(**kwargs)
+        for name, value in (("l1", l1), ("l2", l2)):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or \
+                    not value >= 0:
+                raise ValueError(f'Layer "{self.name}": invalid value for argument `{name}`: '
+                                 f"expected a non-negative float, received {name}={value!r}.")
+        self.activity_regularizer = regularizers.L1L2(l1=l1, l2=l2)
         self.l1 = l1
         self.l2 = l2
         self.supports_masking = True

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import initializers
 from ..backend import config
+from ..backend.naming import unique_name
 from ..backend.tensor import Variable, no_grad, to_array
 from ..registry import snake_case
 
@@ -88,7 +89,8 @@ class Metric:
 
     Args:
         dtype: the float type of the state and the result (default floatx(), 'float32').
-        name: the name shown in training logs (default: the class name in snake_case).
+        name: the name shown in training logs (default: the class name in snake_case,
+            numbered from the second one on: 'precision', 'precision_1', ...).
 
     >>> class Count(Metric):
     ...     def __init__(self, name="count", dtype=None):
@@ -103,7 +105,8 @@ class Metric:
     def __init__(self, dtype=None, name=None):
         if name is not None and not isinstance(name, str):
             raise TypeError(f"{type(self).__name__}: name must be a string, received {name!r}.")
-        self.name = name or snake_case(type(self).__name__)
+        # Unnamed metrics are numbered as Keras numbers them: 'precision', 'precision_1', ...
+        self.name = name or unique_name(snake_case(type(self).__name__))
         self._dtype = standardize_dtype(dtype, type(self).__name__)
         self._variables = []
 

@@ -32,6 +32,13 @@ def _thresholds_list(thresholds, where):
     return [float(t) for t in values]
 
 
+def _as_given(thresholds):
+    """The thresholds for the config: as given, with a sequence as a JSON-friendly list."""
+    if isinstance(thresholds, (list, tuple, np.ndarray)):
+        return [float(t) for t in thresholds]
+    return None if thresholds is None else float(thresholds)
+
+
 def _is_evenly_distributed(thresholds):
     """Whether the thresholds are 0, 1/(n-1), ..., 1 (n >= 3), up to epsilon."""
     n = len(thresholds)
@@ -159,9 +166,9 @@ class _ConfusionMatrixConditionCount(Metric):
 
     def __init__(self, thresholds=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
-        self.init_thresholds = thresholds
         self.thresholds = [0.5] if thresholds is None else \
             _thresholds_list(thresholds, type(self).__name__)
+        self.init_thresholds = _as_given(thresholds)
         self._evenly = _is_evenly_distributed(self.thresholds)
         self.accumulator = self.add_variable(shape=(len(self.thresholds),), name="accumulator")
 
@@ -259,13 +266,13 @@ class _PrecisionRecall(Metric):
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
         where = type(self).__name__
-        self.init_thresholds = thresholds
         self.top_k = _check_index(top_k, "top_k", where)
         self.class_id = _check_index(class_id, "class_id", where)
         if thresholds is None:
             self.thresholds = [0.5 if top_k is None else NEG_INF]
         else:
             self.thresholds = _thresholds_list(thresholds, where)
+        self.init_thresholds = _as_given(thresholds)
         self._evenly = _is_evenly_distributed(self.thresholds)
         self.true_positives = self.add_variable(shape=(len(self.thresholds),),
                                                 name="true_positives")

@@ -218,7 +218,7 @@ class Trainer:
         loss, parts = self._compute_loss(y, y_pred, sample_weight)
         for variable in trainable:
             variable.grad = None
-        loss.backward()
+        self.optimizer.scale_loss(loss).backward()  # the optimizer unscales the gradients
         self.optimizer.apply([v.grad for v in trainable], trainable)
         self._update_metrics(y, y_pred, sample_weight, loss, parts, _batch_size(x))
 
@@ -366,6 +366,7 @@ class Trainer:
             cbs.call("on_epoch_end", epoch, logs)
             if self.stop_training:
                 break
+        self.optimizer.finalize_variable_values(trainable)  # e.g. moving averages (use_ema)
         cbs.call("on_train_end", logs)
         self.history = history
         return history

@@ -19,7 +19,6 @@ from .adamw import AdamW
 from .base import Optimizer
 from .nadam import Nadam
 from .rmsprop import RMSprop
-from .schedules import LearningRateSchedule
 from .sgd import SGD
 
 ALL_OBJECTS = (SGD, RMSprop, Adagrad, Adadelta, Adam, AdamW, Adamax, Nadam)

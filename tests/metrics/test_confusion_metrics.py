@@ -257,6 +257,19 @@ def test_auc_invalid_arguments(kwargs, message):
         metrics.AUC(**kwargs)
 
 
+def test_label_weights_must_fit_the_labels():
+    with pytest.raises(ValueError, match="2 label_weights for 3 labels"):
+        metrics.AUC(multi_label=True, label_weights=[1, 2])(np.zeros((2, 3)), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"label_weights of shape \(2,\) cannot be broadcast "
+                                         r"to the predictions' shape \(2, 3\)"):
+        metrics.AUC(label_weights=[1, 2])(np.zeros((2, 3)), np.zeros((2, 3)))
+
+
+def test_thresholds_given_as_an_array_are_stored_as_a_list():
+    config = metrics.Precision(thresholds=np.array([0.2, 0.6])).get_config()
+    assert config["thresholds"] == [0.2, 0.6]
+
+
 def test_auc_accepts_lowercase_curve_names():
     assert metrics.AUC(curve="pr").curve == "PR"
 
