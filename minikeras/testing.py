@@ -170,8 +170,9 @@ def layer_test(layer_cls, init_kwargs=None, input_shape=None, input_data=None,
     weight (on a float64 copy of the layer, `layer_cls(**init_kwargs, dtype='float64')`), the
     layer inside a Sequential and a Functional model, and (for a layer with trainable weights)
     one `fit` epoch with optimizer 'sgd' and loss 'mse' lowering the loss on random targets.
-    The gradient check swaps each weight for a test tensor, so weights must be held as layer
-    attributes (`self.kernel = self.add_weight(...)`), as Keras layers do.
+    The layer must have one output. The gradient check swaps each weight for a test tensor, so
+    weights must be held as layer attributes (`self.kernel = self.add_weight(...)`), as Keras
+    layers do; choose inputs away from kinks (random normal ones are, almost surely).
 
     Args:
         layer_cls: the layer class.

@@ -45,7 +45,8 @@ class Node:
         self.args = args
         self.kwargs = kwargs
         self.outputs = outputs
-        self.input_tensors = [t for t in flatten(args) if isinstance(t, KerasTensor)]
+        self.input_tensors = [t for t in flatten(list(args)) + flatten(dict(kwargs))
+                              if isinstance(t, KerasTensor)]
         self.output_tensors = [t for t in flatten(outputs) if isinstance(t, KerasTensor)]
 
 
@@ -404,7 +405,8 @@ class Layer:
             kw = dict(kwargs)
             if "training" in _call_parameters(type(self)):
                 kw["training"] = False
-            with no_grad():
+            # Zeros may divide by zero or take log(0) inside call; only shapes matter here.
+            with no_grad(), np.errstate(all="ignore"):
                 out = self.call(map_structure(placeholder, inputs),
                                 *map_structure(placeholder, list(args)), **kw)
             runs.append(out)

@@ -106,7 +106,8 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, lora_rank=None, **kwargs):
+                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if isinstance(units, (bool, np.bool_)) or not isinstance(units, (int, np.integer)) \
                 or units <= 0:
@@ -114,8 +115,9 @@ class Dense(Layer):
                 f'Layer "{self.name}": received an invalid value for `units`, expected a '
                 f"positive integer. Received: units={units!r}"
             )
-        if lora_rank:
-            raise ValueError(f'Layer "{self.name}": LoRA is not supported (lora_rank).')
+        if lora_rank or quantization_config is not None:
+            raise ValueError(f'Layer "{self.name}": LoRA and quantization are not supported '
+                             f"(lora_rank, quantization_config).")
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
@@ -321,7 +323,9 @@ class Lambda(Layer):
 
     def compute_output_spec(self, inputs, *args, **kwargs):
         if self._output_shape is None:
-            return self._run_on_placeholders(inputs, args, kwargs)
+            # The function runs on zeros here; log(0) or 0 / 0 must not warn at model definition.
+            with np.errstate(all="ignore"):
+                return self._run_on_placeholders(inputs, args, kwargs)
         dtype = [t for t in _leaves(inputs) if isinstance(t, KerasTensor)][0].dtype
         shapes = self.compute_output_shape([t.shape for t in _leaves(inputs)]
                                            if isinstance(inputs, (list, tuple)) else inputs.shape)

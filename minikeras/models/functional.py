@@ -90,10 +90,13 @@ class Functional(Model):
         values = {}
         for tensor, value in zip(self.inputs, self._standardize_inputs(inputs)):
             values[id(tensor)] = value
+
+        def lookup(t):
+            return values[id(t)] if isinstance(t, KerasTensor) else t
+
         for node in self._nodes:
-            args = map_structure(
-                lambda t: values[id(t)] if isinstance(t, KerasTensor) else t, node.args)
-            outputs = node.layer(*args, **node.kwargs)
+            outputs = node.layer(*map_structure(lookup, node.args),
+                                 **map_structure(lookup, node.kwargs))
             for tensor, value in zip(node.output_tensors, flatten(outputs)):
                 values[id(tensor)] = value
         return map_structure(lambda t: values[id(t)], self._outputs_struct)

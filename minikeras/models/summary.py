@@ -54,8 +54,9 @@ def print_summary(model, line_length=None, positions=None, print_fn=None,
             f"an input_shape (or adding an Input)."
         )
     functional = type(model).__name__ == "Functional"
-    headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if functional
-                                                            else [])
+    headers = ["Layer (type)", "Output Shape", "Param #"]
+    if functional:
+        headers.append("Connected to")
     rows = _rows(model, expand_nested)
     line_length = line_length or (98 if functional else 65)
     fractions = positions or ([0.33, 0.55, 0.67, 1.0] if functional else [0.45, 0.85, 1.0])

@@ -216,10 +216,11 @@ class Trainer:
     def _train_step(self, x, y, sample_weight, trainable):
         y_pred = self(x, training=True)
         loss, parts = self._compute_loss(y, y_pred, sample_weight)
-        for variable in trainable:
-            variable.grad = None
-        self.optimizer.scale_loss(loss).backward()  # the optimizer unscales the gradients
-        self.optimizer.apply([v.grad for v in trainable], trainable)
+        if trainable:  # a model without trainable weights still reports its loss
+            for variable in trainable:
+                variable.grad = None
+            self.optimizer.scale_loss(loss).backward()  # the optimizer unscales the gradients
+            self.optimizer.apply([v.grad for v in trainable], trainable)
         self._update_metrics(y, y_pred, sample_weight, loss, parts, _batch_size(x))
 
     def _test_step(self, x, y, sample_weight):
@@ -449,8 +450,8 @@ class Trainer:
 
 def _get_metric(identifier, y_true, y_pred, loss, metrics_module):
     """A Metric for a compile() identifier, resolving 'accuracy' from the shapes as Keras."""
-    if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc",
-                                                                "crossentropy", "ce"):
+    resolved_by_shape = ("accuracy", "acc", "crossentropy", "ce")
+    if isinstance(identifier, str) and identifier.lower() in resolved_by_shape:
         name = identifier
         pred_shape = y_pred.shape
         true_shape = np.shape(y_true) if y_true is not None else pred_shape
@@ -468,10 +469,12 @@ def _get_metric(identifier, y_true, y_pred, loss, metrics_module):
             f"{kind}_crossentropy"
         return metrics_module.MeanMetricWrapper(metrics_module.get(fn_name), name=name)
     metric = metrics_module.get(identifier)
-    if isinstance(metric, metrics_module.Metric):
-        return metric
-    name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", "metric")
-    return metrics_module.MeanMetricWrapper(metric, name=name)
+    if not isinstance(metric, metrics_module.Metric):
+        metric = metrics_module.MeanMetricWrapper(
+            metric, name=getattr(metric, "__name__", "metric"))
+    if isinstance(identifier, str):
+        metric.name = identifier  # Keras logs a metric under the string given to compile
+    return metric
 
 
 def _unpack_validation(validation_data):
@@ -490,4 +493,3 @@ def _unpack_validation(validation_data):
 def _batch_size(x):
     first = flatten(x)[0]
     return len(first)
-

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from minikeras import metrics
+from minikeras.backend import clear_session
 
 # Keras's documented examples: (class, y_true, y_pred, result, weighted result for [0, 0, 1, 0]).
 COUNT_EXAMPLES = [
@@ -109,8 +110,8 @@ def test_invalid_top_k_and_class_id():
 
 
 def test_incompatible_shapes_name_the_metric_and_both_shapes():
-    with pytest.raises(ValueError, match=r'Precision metric "precision".*\(4,\).*\(3,\)'):
-        metrics.Precision()([0, 1, 1, 0], [0.1, 0.2, 0.3])
+    with pytest.raises(ValueError, match=r'Precision metric "prec".*\(4,\).*\(3,\)'):
+        metrics.Precision(name="prec")([0, 1, 1, 0], [0.1, 0.2, 0.3])
     with pytest.raises(ValueError, match=r"AUC metric.*\(2, 2\).*\(2, 3\)"):
         metrics.AUC()(np.zeros((2, 2)), np.zeros((2, 3)))
 
@@ -274,25 +275,29 @@ def test_auc_accepts_lowercase_curve_names():
     assert metrics.AUC(curve="pr").curve == "PR"
 
 
-@pytest.mark.parametrize("metric, config", [
-    (metrics.TruePositives(), {"name": "true_positives", "dtype": "float32", "thresholds": None}),
-    (metrics.FalseNegatives(thresholds=[0.2, 0.4], name="fn"),
+@pytest.mark.parametrize("make, config", [
+    (lambda: metrics.TruePositives(),
+     {"name": "true_positives", "dtype": "float32", "thresholds": None}),
+    (lambda: metrics.FalseNegatives(thresholds=[0.2, 0.4], name="fn"),
      {"name": "fn", "dtype": "float32", "thresholds": [0.2, 0.4]}),
-    (metrics.Precision(top_k=2, class_id=1),
+    (lambda: metrics.Precision(top_k=2, class_id=1),
      {"name": "precision", "dtype": "float32", "thresholds": None, "top_k": 2, "class_id": 1}),
-    (metrics.Recall(thresholds=0.3),
+    (lambda: metrics.Recall(thresholds=0.3),
      {"name": "recall", "dtype": "float32", "thresholds": 0.3, "top_k": None,
       "class_id": None}),
-    (metrics.AUC(), {"name": "auc", "dtype": "float32", "num_thresholds": 200, "curve": "ROC",
-                     "summation_method": "interpolation", "multi_label": False,
-                     "num_labels": None, "label_weights": None, "from_logits": False}),
-    (metrics.AUC(thresholds=[0.7, 0.2], curve="PR", multi_label=True, num_labels=2,
-                 label_weights=[1.0, 2.0], from_logits=True),
+    (lambda: metrics.AUC(),
+     {"name": "auc", "dtype": "float32", "num_thresholds": 200, "curve": "ROC",
+      "summation_method": "interpolation", "multi_label": False, "num_labels": None,
+      "label_weights": None, "from_logits": False}),
+    (lambda: metrics.AUC(thresholds=[0.7, 0.2], curve="PR", multi_label=True, num_labels=2,
+                         label_weights=[1.0, 2.0], from_logits=True),
      {"name": "auc", "dtype": "float32", "num_thresholds": 4, "curve": "PR",
       "summation_method": "interpolation", "multi_label": True, "num_labels": 2,
       "label_weights": [1.0, 2.0], "from_logits": True, "thresholds": [0.2, 0.7]}),
 ])
-def test_configs_have_keras_keys_and_round_trip(metric, config):
+def test_configs_have_keras_keys_and_round_trip(make, config):
+    clear_session()  # unnamed metrics are numbered per session: the first is 'auc'
+    metric = make()
     assert metric.get_config() == config
     clone = metrics.deserialize(metrics.serialize(metric))
     assert type(clone) is type(metric) and clone.get_config() == config

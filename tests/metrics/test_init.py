@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 
 from minikeras import losses, metrics
+from minikeras.backend import clear_session
+from minikeras.registry import snake_case
 
 # Classes whose constructor needs an argument, or that are abstract.
 NEEDS_ARGS = {metrics.MeanMetricWrapper}
@@ -65,10 +67,20 @@ def test_every_metric_round_trips_through_json(cls):
 
 
 @pytest.mark.parametrize("cls", _constructible(), ids=lambda cls: cls.__name__)
-def test_every_metric_has_a_keras_snake_case_default_name(cls):
-    from minikeras.registry import snake_case
+def test_every_metric_has_a_keras_default_name(cls):
     expected = {metrics.LogCoshError: "logcosh", metrics.FBetaScore: "fbeta_score"}
+    clear_session()
     assert cls().name == expected.get(cls, snake_case(cls.__name__))
+
+
+def test_unnamed_metrics_are_numbered_as_in_keras():
+    clear_session()
+    assert [metrics.Precision().name for _ in range(3)] == ["precision", "precision_1",
+                                                            "precision_2"]
+    assert [metrics.Accuracy().name for _ in range(2)] == ["accuracy", "accuracy"]  # named
+    assert metrics.MeanMetricWrapper(metrics.hinge).name == "mean_metric_wrapper"
+    clear_session()
+    assert metrics.Precision().name == "precision"
 
 
 def test_per_sample_functions_return_one_value_per_sample():

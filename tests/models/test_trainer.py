@@ -335,3 +335,20 @@ def test_progress_bar_in_a_terminal_updates_in_place():
               callbacks=[progress])
     text = stream.getvalue()
     assert "Epoch 1/1" in text and "8/8" in text and "loss:" in text
+
+
+def test_metrics_are_logged_under_the_compile_strings():
+    x, labels = _blobs(n=40, classes=2)
+    model = Sequential([Dense(1, activation="sigmoid", input_shape=(8,))])
+    model.compile("adam", "binary_crossentropy",
+                  metrics=["AUC", "mse", keras.metrics.Precision(name="prec")])
+    history = model.fit(x, labels.astype("float32"), epochs=1, verbose=0)
+    assert {"AUC", "mse", "prec"} <= set(history.history)
+
+
+def test_a_model_without_trainable_weights_still_fits_and_reports():
+    model = Sequential([Dropout(0.5, input_shape=(3,))])
+    model.compile("sgd", "mse")
+    history = model.fit(np.ones((8, 3), np.float32), np.ones((8, 3), np.float32), epochs=1,
+                        verbose=0)
+    assert np.isfinite(history.history["loss"][0])
