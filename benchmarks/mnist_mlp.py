@@ -7,9 +7,12 @@ The GEMM floor is the time numpy takes for just the matrix products of that epoc
 three; backward: three kernel gradients and two input gradients, per batch), measured in the
 same run: no implementation can train this model faster than its matrix products. A tiny model
 (784 -> 32 -> 10) measures what the framework costs per step on top of the arithmetic.
-PyTorch, where installed (never a dependency), runs the same model in the same process.
+PyTorch, where installed (never a dependency), runs the same model in the same process; real
+Keras runs it in the interpreter named by the KERAS_PYTHON environment variable, when set.
 """
 
+import os
+import subprocess
 import time
 
 import numpy as np
@@ -98,13 +101,30 @@ def _torch_epoch_seconds(x, y, hidden):
     return best_of(epoch, repeat=2, number=1)
 
 
+def _keras_epoch_seconds():
+    """(big, tiny) epoch seconds in real Keras, or None without KERAS_PYTHON."""
+    python = os.environ.get("KERAS_PYTHON")
+    if not python:
+        return None
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "keras_reference.py")
+    env = dict(os.environ, KERAS_BACKEND=os.environ.get("KERAS_BACKEND", "jax"))
+    out = subprocess.run([python, script], capture_output=True, text=True, env=env, check=True)
+    big, tiny = (float(v) for v in out.stdout.split()[-2:])
+    return big, tiny, env["KERAS_BACKEND"]
+
+
 def run():
     x, y = _data()
     rows = []
+    keras_times = _keras_epoch_seconds()
     big = _epoch_seconds(_minikeras_model([512, 512]), x, y)
     floor = gemm_floor([FEATURES, 512, 512, CLASSES])
     rows.append(("mnist_mlp: one epoch of fit (512-512, Adam, batch 128)", big, "s",
                  f"{big / floor:.2f}x the GEMM floor of {floor:.2f} s"))
+    if keras_times is not None:
+        rows.append((f"mnist_mlp: the same epoch in Keras ({keras_times[2]})", keras_times[0],
+                     "s", f"{keras_times[0] / floor:.2f}x the floor; minikeras / Keras = "
+                          f"{big / keras_times[0]:.2f}"))
     torch_big = _torch_epoch_seconds(x, y, [512, 512])
     if torch_big is not None:
         rows.append(("mnist_mlp: the same epoch in PyTorch (eager, CPU)", torch_big, "s",
@@ -114,6 +134,10 @@ def run():
     tiny_floor = gemm_floor([FEATURES, 32, CLASSES])
     rows.append(("tiny 784-32-10 model: time per training step", tiny / steps * 1e3, "ms",
                  f"GEMM floor {tiny_floor / steps * 1e3:.3f} ms/step; target < 0.5 ms"))
+    if keras_times is not None:
+        rows.append((f"tiny model per step in Keras ({keras_times[2]})",
+                     keras_times[1] / steps * 1e3, "ms",
+                     f"minikeras / Keras = {tiny / keras_times[1]:.2f}"))
     torch_tiny = _torch_epoch_seconds(x, y, [32])
     if torch_tiny is not None:
         rows.append(("tiny model per step in PyTorch", torch_tiny / steps * 1e3, "ms",

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import activations, constraints, initializers, regularizers
 from ..backend import config, random
-from ..backend.ops import linalg, math, shape as shape_ops
+from ..backend.ops import linalg, nn, shape as shape_ops
 from ..registry import get_custom_objects, registered_name
 from .base import InputSpec, KerasTensor, Layer, map_shapes, shape_str
 
@@ -86,6 +86,9 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None
     return layer.output
 
 
+_FUSED = {activations.linear: "", activations.relu: "relu", activations.tanh: "tanh"}
+
+
 class Dense(Layer):
     """The densely connected layer: `activation(inputs @ kernel + bias)`.
 
@@ -150,8 +153,10 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
-        outputs = linalg.dense(inputs, self.kernel, self.bias)
-        return outputs if self.activation is activations.linear else self.activation(outputs)
+        fused = _FUSED.get(self.activation)
+        if fused is not None:  # linear, relu, tanh: one op with the matrix product
+            return linalg.dense(inputs, self.kernel, self.bias, activation=fused or None)
+        return self.activation(linalg.dense(inputs, self.kernel, self.bias))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
@@ -224,13 +229,7 @@ class Dropout(Layer):
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
-        shape = inputs.shape
-        if self.noise_shape is not None:
-            shape = tuple(s if n is None else n for s, n in zip(shape, self.noise_shape))
-        rng = self._generator or random.generator()
-        keep = rng.random(shape, dtype=np.float32) >= self.rate
-        mask = keep.astype(inputs.dtype) * inputs.dtype.type(1.0 / (1.0 - self.rate))
-        return math.multiply(inputs, mask)
+        return nn.dropout(inputs, self.rate, self.noise_shape, seed=self._generator)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

@@ -11,7 +11,6 @@ threshold.
 """
 
 import numpy as np
-from scipy import special
 
 from ..backend import config
 from .base import (Metric, as_array, check_same_shape, divide_no_nan,
@@ -460,6 +459,7 @@ class AUC(Metric):
                                  f"{self._num_labels}) with multi_label=True, received shape "
                                  f"{y_pred.shape}.")
         if self._from_logits:
+            from scipy import special  # imported on first use: it is slow to import
             y_pred = special.expit(y_pred)
         variables = {"tp": self.true_positives, "tn": self.true_negatives,
                      "fp": self.false_positives, "fn": self.false_negatives}

@@ -321,3 +321,30 @@ def test_composed_network_passes_gradient_check():
 
     check_grad(network, rng.normal(size=(3, 4)), rng.normal(size=(4, 5)),
                rng.normal(size=(5, 3)))
+
+
+# -- property-based: broadcasting in any shape combination -------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3))
+def test_broadcast_gradients_match_numerical_ones(shapes):
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=shapes.input_shapes[0])
+    b = rng.normal(size=shapes.input_shapes[1]) + 3.0  # away from zero for the division
+    check_grad(lambda x, y: x * y + x / y - y, a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.array_shapes(max_dims=4, max_side=3), st.data())
+def test_sum_to_equals_summing_over_broadcast_axes(shape, data):
+    target = data.draw(hnp.broadcastable_shapes(shape, max_dims=len(shape)))
+    full = np.broadcast_shapes(shape, target)
+    g = np.arange(int(np.prod(full)), dtype=np.float64).reshape(full)
+    reduced = sum_to(g, target)
+    assert reduced.shape == target
+    np.testing.assert_allclose(reduced.sum(), g.sum())

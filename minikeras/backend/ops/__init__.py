@@ -6,7 +6,7 @@ from .math import (abs, absolute, add, cast, clip, divide, equal, exp, greater, 
                    less, less_equal, log, log1p, logical_and, logical_not, logical_or,
                    logical_xor, maximum, minimum, multiply, negative, not_equal, power, sign,
                    sqrt, square, stop_gradient, subtract, where)
-from .nn import (binary_crossentropy, categorical_crossentropy, elu, exponential, gelu,
+from .nn import (binary_crossentropy, categorical_crossentropy, dropout, elu, exponential, gelu,
                  hard_sigmoid, hard_silu, hard_swish, leaky_relu, log_softmax, mish, one_hot,
                  relu, relu6, selu, sigmoid, silu, softmax, softplus, softsign,
                  sparse_categorical_crossentropy, swish, tanh)

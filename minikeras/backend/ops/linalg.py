@@ -61,16 +61,35 @@ class Tensordot(Function):
 
 
 class Dense(Function):
-    """y = x @ kernel + bias over the last axis of x: one matrix product each way."""
+    """y = activation(x @ kernel + bias) over the last axis of x: one matrix product each way.
+
+    `activation` may be None, 'relu' or 'tanh': these are applied in place on the product and
+    differentiated from the output, which saves a separate op and a full-size temporary per
+    layer. (Output activations such as softmax and sigmoid stay separate ops, so a following
+    crossentropy can use their logits.)
+    """
+
+    def __init__(self, activation=None):
+        self.activation = activation
 
     def forward(self, x, kernel, bias=None):
         y = x @ kernel
         if bias is not None:
             y += bias
+        if self.activation == "relu":
+            np.maximum(y, y.dtype.type(0), out=y)
+        elif self.activation == "tanh":
+            np.tanh(y, out=y)
+        if self.activation is not None:
+            self.out = y
         return y
 
     def backward(self, gy):
         x, kernel = self.inputs[0].data, self.inputs[1].data
+        if self.activation == "relu":
+            gy = gy * (self.out > 0)
+        elif self.activation == "tanh":
+            gy = gy * (self.out.dtype.type(1) - self.out * self.out)
         needs = self.needs_grad
         gy2 = gy.reshape(-1, gy.shape[-1])
         gx = (gy @ kernel.T) if needs[0] else None
@@ -78,6 +97,9 @@ class Dense(Function):
         if len(needs) == 3:
             return gx, gk, (gy2.sum(axis=0) if needs[2] else None)
         return gx, gk
+
+
+FUSED_ACTIVATIONS = (None, "relu", "tanh")
 
 
 def matmul(a, b):
@@ -143,18 +165,22 @@ def dot(a, b):
     return tensordot(a, b, axes=([a.ndim - 1], [0 if b.ndim == 1 else b.ndim - 2]))
 
 
-def dense(x, kernel, bias=None):
-    """x @ kernel + bias, the fused core of the Dense layer; x may have leading batch axes."""
+def dense(x, kernel, bias=None, activation=None):
+    """activation(x @ kernel + bias), the fused core of the Dense layer; x may have leading
+    batch axes. `activation` is None, 'relu' or 'tanh'."""
     x, kernel = as_tensor(x), as_tensor(kernel)
     if kernel.ndim != 2 or x.ndim < 1 or x.shape[-1] != kernel.shape[0]:
         raise _shape_error("dense", x, kernel, "the last axis of the input must match the "
                            "first axis of a 2-D kernel")
+    if activation not in FUSED_ACTIVATIONS:
+        raise ValueError(f"dense: activation must be one of {FUSED_ACTIVATIONS}, received "
+                         f"{activation!r}; apply other activations as separate ops.")
     if bias is None:
-        return Dense()(x, kernel)
+        return Dense(activation)(x, kernel)
     bias = as_tensor(bias)
     if bias.shape != (kernel.shape[1],):
         raise ValueError(
             f"dense: the bias must have shape ({kernel.shape[1]},) to match the kernel's "
             f"{kernel.shape[1]} units, received shape {bias.shape}."
         )
-    return Dense()(x, kernel, bias)
+    return Dense(activation)(x, kernel, bias)

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from .. import config
+from .. import config, random
 from ..tensor import Function, Tensor, as_tensor, to_array
 from .math import clip, log, multiply, subtract
 from .reduction import normalize_axis, sum as reduce_sum
@@ -231,6 +231,23 @@ class LogSoftmax(Function):
         return gy - np.exp(self.out) * np.sum(gy, axis=self.axis, keepdims=True)
 
 
+class Dropout(Function):
+    """x * keep / (1 - rate): the kept values are scaled so the expected sum is unchanged."""
+
+    def __init__(self, keep, scale):
+        self.keep, self.scale = keep, scale
+
+    def forward(self, x):
+        y = np.multiply(x, self.keep)
+        y *= x.dtype.type(self.scale)
+        return y
+
+    def backward(self, gy):
+        g = np.multiply(gy, self.keep)
+        g *= gy.dtype.type(self.scale)
+        return g
+
+
 class SoftmaxCrossentropy(Function):
     """-sum(target * log_softmax(logits)) along `axis`; its gradient is the familiar
     softmax(logits) * sum(target) - target, computed from what forward kept."""
@@ -395,6 +412,23 @@ def log_softmax(x, axis=-1):
     """log(softmax(x)) along `axis`, computed directly so it stays finite."""
     x = _floating(x)
     return LogSoftmax(_single_axis(x, axis, "log_softmax"))(x)
+
+
+def dropout(x, rate, noise_shape=None, seed=None):
+    """Zero a random fraction `rate` of x and scale the rest by 1 / (1 - rate) ("inverted
+    dropout"). `noise_shape` draws one decision per entry of that shape, broadcast over x
+    (None keeps x's size along that axis); `seed` is an int or a numpy Generator."""
+    x = _floating(x)
+    if not 0.0 <= rate < 1.0:
+        raise ValueError(f"dropout: rate must be in [0, 1), received rate={rate!r}.")
+    shape = x.shape
+    if noise_shape is not None:
+        if len(noise_shape) != x.ndim:
+            raise ValueError(f"dropout: noise_shape {tuple(noise_shape)} must have one entry per "
+                             f"axis of the input of shape {x.shape}.")
+        shape = tuple(s if n is None else int(n) for s, n in zip(x.shape, noise_shape))
+    keep = random.keep_mask(shape, rate, seed)
+    return Dropout(keep, 1.0 / (1.0 - rate))(x)
 
 
 def one_hot(x, num_classes, axis=-1, dtype=None):

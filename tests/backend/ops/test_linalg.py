@@ -307,3 +307,20 @@ def test_matmul_rejects_scalars(shapes):
 def test_tensordot_rejects_bad_axes(axes):
     with pytest.raises(ValueError, match="tensordot"):
         ops.tensordot(np.zeros((2, 2)), np.zeros((2, 2)), axes=axes)
+
+
+@pytest.mark.parametrize("activation, reference", [
+    ("relu", lambda z: np.maximum(z, 0)), ("tanh", np.tanh), (None, lambda z: z)])
+def test_dense_with_fused_activation(activation, reference):
+    rng = np.random.default_rng(5)
+    x, w, b = rng.normal(size=(4, 3)), rng.normal(size=(3, 5)), rng.normal(size=5)
+    out = ops.dense(x.astype(np.float32), w.astype(np.float32), b.astype(np.float32),
+                    activation=activation)
+    np.testing.assert_allclose(out.data, reference(x @ w + b), rtol=1e-5, atol=1e-6)
+    assert out.dtype == np.float32
+    check_grad(lambda a, k, c: ops.dense(a, k, c, activation=activation), x, w, b)
+
+
+def test_dense_rejects_other_activations():
+    with pytest.raises(ValueError, match="activation must be one of"):
+        ops.dense(np.ones((1, 2)), np.ones((2, 2)), activation="softmax")

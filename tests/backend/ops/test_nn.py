@@ -636,3 +636,31 @@ def test_crossentropy_shape_mismatch_raises(fn, from_logits):
     pattern = rf"{fn.__name__}.*\(3, 4\).*\(3, 5\)"
     with pytest.raises(ValueError, match=pattern):
         fn(np.zeros((3, 4)), np.full((3, 5), 0.5), from_logits=from_logits)
+
+
+# -- dropout -----------------------------------------------------------------------------------
+
+
+def test_dropout_keeps_the_expected_fraction_and_scales_the_rest():
+    x = Tensor(np.ones((200, 500), dtype=np.float32))
+    y = B.dropout(x, 0.3, seed=1).data
+    assert y.dtype == np.float32
+    kept = y != 0
+    assert abs(kept.mean() - 0.7) < 0.01
+    np.testing.assert_allclose(y[kept], 1 / 0.7, rtol=1e-6)
+    assert abs(y.mean() - 1.0) < 0.02
+
+
+def test_dropout_gradient_uses_the_same_mask():
+    check_grad(lambda a: B.dropout(a, 0.5, seed=3) * a, np.random.default_rng(0)
+               .normal(size=(4, 6)))
+
+
+def test_dropout_noise_shape_and_errors():
+    y = B.dropout(Tensor(np.ones((3, 4, 5), np.float32)), 0.5, noise_shape=(None, 1, 5),
+                           seed=0).data
+    assert (y == y[:, :1, :]).all()  # one decision per (sample, feature), shared over axis 1
+    with pytest.raises(ValueError, match="rate must be in"):
+        B.dropout(Tensor(np.ones(3, np.float32)), 1.0)
+    with pytest.raises(ValueError, match="noise_shape"):
+        B.dropout(Tensor(np.ones((2, 3), np.float32)), 0.5, noise_shape=(2,))
