@@ -652,13 +652,13 @@ def test_dropout_keeps_the_expected_fraction_and_scales_the_rest():
 
 
 def test_dropout_gradient_uses_the_same_mask():
-    check_grad(lambda a: B.dropout(a, 0.5, seed=3) * a, np.random.default_rng(0)
-               .normal(size=(4, 6)))
+    x = np.random.default_rng(0).normal(size=(4, 6))
+    check_grad(lambda a: B.dropout(a, 0.5, seed=3) * a, x)
 
 
 def test_dropout_noise_shape_and_errors():
-    y = B.dropout(Tensor(np.ones((3, 4, 5), np.float32)), 0.5, noise_shape=(None, 1, 5),
-                           seed=0).data
+    x = Tensor(np.ones((3, 4, 5), np.float32))
+    y = B.dropout(x, 0.5, noise_shape=(None, 1, 5), seed=0).data
     assert (y == y[:, :1, :]).all()  # one decision per (sample, feature), shared over axis 1
     with pytest.raises(ValueError, match="rate must be in"):
         B.dropout(Tensor(np.ones(3, np.float32)), 1.0)
