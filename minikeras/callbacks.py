@@ -189,6 +189,9 @@ def _make_bar(total, stream):
             from tqdm.std import tqdm
     else:
         from tqdm.std import tqdm
-    return tqdm(total=total, file=stream, unit="step", leave=True, dynamic_ncols=True,
+    import shutil
+    # Some pseudo-terminals report a width of 0, which would draw an empty bar.
+    width = shutil.get_terminal_size(fallback=(100, 24)).columns or 100
+    return tqdm(total=total, file=stream, unit="step", leave=True, ncols=width,
                 bar_format="{n_fmt}/{total_fmt} [{bar:30}] {elapsed}<{remaining} "
                            "{rate_fmt}{postfix}", mininterval=0.1)

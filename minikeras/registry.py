@@ -22,6 +22,32 @@ def snake_case(name):
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
+def _edit_distance(a, b):
+    """Edits (insert, delete, replace, swap two neighbours) that turn a into b."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if previous2 is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
+
+
+def closest_name(name, candidates):
+    """The candidate a typo most likely meant ('adma' -> 'adam'), or None if none is close."""
+    lowered = name.lower()
+    scored = [(_edit_distance(lowered, c.lower()), _edit_distance(name, c),
+               -difflib.SequenceMatcher(None, lowered, c.lower()).ratio(), c)
+              for c in candidates]
+    if not scored:
+        return None
+    distance, _, _, best = min(scored)
+    return best if distance <= max(2, len(name) // 3) else None
+
+
 def register_serializable(package="Custom", name=None):
     """Decorator that makes a user's class or function loadable by name from saved configs.
 
@@ -84,8 +110,8 @@ class Registry:
         for table in (custom_objects or {}, _CUSTOM_OBJECTS, self.objects):
             if name in table:
                 return table[name]
-        close = difflib.get_close_matches(name, self.names(), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        close = closest_name(name, self.names())
+        hint = f" Did you mean {close!r}?" if close else ""
         raise ValueError(
             f"Unknown {self.family}: {name!r}.{hint} Valid names are: "
             f"{', '.join(repr(n) for n in self.names())}. A custom {self.family} must be "

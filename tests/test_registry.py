@@ -74,3 +74,12 @@ def test_snake_case():
     assert snake_case("Conv2DTranspose") == "conv2d_transpose"
     assert snake_case("LSTM") == "lstm"
     assert snake_case("PReLU") == "p_re_lu"
+
+
+def test_closest_name_prefers_few_edits():
+    from minikeras.registry import closest_name
+    names = ["adam", "adamax", "adamw", "sgd", "rmsprop"]
+    assert closest_name("adma", names) == "adam"
+    assert closest_name("rmsprp", names) == "rmsprop"
+    assert closest_name("ADAM", names) == "adam"
+    assert closest_name("completely_different", names) is None

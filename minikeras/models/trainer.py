@@ -41,8 +41,15 @@ class Trainer:
                 dict for several outputs.
             weighted_metrics: metrics that also receive `sample_weight` / `class_weight`.
         """
-        from .. import optimizers
+        from .. import losses, metrics as metrics_module, optimizers
         self.optimizer = optimizers.get(optimizer)
+        # Resolve every name now, so a typo fails here and not at the first fit.
+        for spec in flatten(loss if isinstance(loss, (list, tuple, dict)) else [loss]):
+            if isinstance(spec, (str, dict)):
+                losses.get(spec)
+        for spec in flatten([metrics, weighted_metrics]):
+            if isinstance(spec, str) and spec.lower() not in _RESOLVED_BY_SHAPE:
+                metrics_module.get(spec)
         self.loss = loss
         self._loss_spec = loss
         self._loss_weights_spec = loss_weights
@@ -448,10 +455,12 @@ class Trainer:
         return values[0] if len(values) == 1 else values
 
 
+_RESOLVED_BY_SHAPE = ("accuracy", "acc", "crossentropy", "ce")
+
+
 def _get_metric(identifier, y_true, y_pred, loss, metrics_module):
     """A Metric for a compile() identifier, resolving 'accuracy' from the shapes as Keras."""
-    resolved_by_shape = ("accuracy", "acc", "crossentropy", "ce")
-    if isinstance(identifier, str) and identifier.lower() in resolved_by_shape:
+    if isinstance(identifier, str) and identifier.lower() in _RESOLVED_BY_SHAPE:
         name = identifier
         pred_shape = y_pred.shape
         true_shape = np.shape(y_true) if y_true is not None else pred_shape

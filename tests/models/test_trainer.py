@@ -352,3 +352,12 @@ def test_a_model_without_trainable_weights_still_fits_and_reports():
     history = model.fit(np.ones((8, 3), np.float32), np.ones((8, 3), np.float32), epochs=1,
                         verbose=0)
     assert np.isfinite(history.history["loss"][0])
+
+
+def test_compile_rejects_unknown_loss_and_metric_names_at_once():
+    model = Sequential([Dense(3, input_shape=(8,))])
+    with pytest.raises(ValueError, match=r"Unknown loss: 'categorical_crossentropyy'\. Did you "
+                                         r"mean 'categorical_crossentropy'"):
+        model.compile("adam", "categorical_crossentropyy")
+    with pytest.raises(ValueError, match=r"Unknown metric: 'accurcy'\. Did you mean 'accuracy'"):
+        model.compile("adam", "mse", metrics=["accurcy"])
