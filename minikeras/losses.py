@@ -133,6 +133,8 @@ def _check_sample_weight(values, sample_weight, where):
 
 def _divide_no_nan(total, divisor):
     """total / divisor, or 0 when the divisor is 0 (no weight at all)."""
+    if isinstance(divisor, (int, float)):  # the common case: a count of values
+        return total * 0.0 if divisor == 0 else total * (1.0 / divisor)
     value = divisor.data if isinstance(divisor, Tensor) else divisor
     if not np.any(value):
         return total * 0.0

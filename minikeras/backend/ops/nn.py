@@ -207,14 +207,14 @@ class Softmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
-        e /= np.sum(e, axis=self.axis, keepdims=True)
+        e = np.exp(x - x.max(axis=self.axis, keepdims=True))
+        e /= e.sum(axis=self.axis, keepdims=True)
         self.out = e
         return e
 
     def backward(self, gy):
         y = self.out
-        return y * (gy - np.sum(gy * y, axis=self.axis, keepdims=True))
+        return y * (gy - (gy * y).sum(axis=self.axis, keepdims=True))
 
 
 class LogSoftmax(Function):
@@ -222,13 +222,13 @@ class LogSoftmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        shifted = x - np.max(x, axis=self.axis, keepdims=True)
+        shifted = x - x.max(axis=self.axis, keepdims=True)
         shifted -= np.log(np.sum(np.exp(shifted), axis=self.axis, keepdims=True))
         self.out = shifted
         return shifted
 
     def backward(self, gy):
-        return gy - np.exp(self.out) * np.sum(gy, axis=self.axis, keepdims=True)
+        return gy - np.exp(self.out) * gy.sum(axis=self.axis, keepdims=True)
 
 
 class Dropout(Function):
@@ -256,15 +256,15 @@ class SoftmaxCrossentropy(Function):
         self.target, self.axis = target, axis
 
     def forward(self, logits):
-        shifted = logits - np.max(logits, axis=self.axis, keepdims=True)
+        shifted = logits - logits.max(axis=self.axis, keepdims=True)
         e = np.exp(shifted)
-        total = np.sum(e, axis=self.axis, keepdims=True)
+        total = e.sum(axis=self.axis, keepdims=True)
         self.softmax = e / total
         log_probs = shifted - np.log(total)
-        return -np.sum(self.target * log_probs, axis=self.axis)
+        return -(self.target * log_probs).sum(axis=self.axis)
 
     def backward(self, gy):
-        target_mass = np.sum(self.target, axis=self.axis, keepdims=True)
+        target_mass = self.target.sum(axis=self.axis, keepdims=True)
         return (self.softmax * target_mass - self.target) * np.expand_dims(gy, self.axis)
 
 
@@ -275,9 +275,9 @@ class SparseSoftmaxCrossentropy(Function):
         self.labels = labels
 
     def forward(self, logits):
-        shifted = logits - np.max(logits, axis=-1, keepdims=True)
+        shifted = logits - logits.max(axis=-1, keepdims=True)
         e = np.exp(shifted)
-        total = np.sum(e, axis=-1, keepdims=True)
+        total = e.sum(axis=-1, keepdims=True)
         self.softmax = e / total
         picked = np.take_along_axis(shifted, self.labels[..., None], axis=-1)[..., 0]
         return np.log(total[..., 0]) - picked

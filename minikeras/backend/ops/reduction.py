@@ -44,7 +44,7 @@ class Sum(Function):
         self.axes, self.keepdims = axes, keepdims
 
     def forward(self, x):
-        return np.sum(x, axis=self.axes, keepdims=self.keepdims)
+        return x.sum(axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, gy):
         x = self.inputs[0].data
@@ -90,7 +90,7 @@ class LogSumExp(Function):
     def forward(self, x):
         if x.dtype.kind != "f":
             x = x.astype(config.floatx())  # integers: floatx, not float64
-        peak = np.max(x, axis=self.axes, keepdims=True)
+        peak = x.max(axis=self.axes, keepdims=True)
         peak = np.where(np.isfinite(peak), peak, 0).astype(x.dtype, copy=False)
         with np.errstate(divide="ignore"):  # all -inf (fully masked): log(0) = -inf is right
             out = np.log(np.sum(np.exp(x - peak), axis=self.axes, keepdims=True)) + peak
