@@ -12,12 +12,19 @@ from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply
 from .regularization import ActivityRegularization, GaussianDropout, GaussianNoise
 from .reshaping import Permute, RepeatVector, Reshape
 
+from . import convolutional, normalization, pooling, preprocessing
+from .convolutional import *  # noqa: F403 - each module lists its layers in __all__
+from .normalization import *  # noqa: F403
+from .pooling import *  # noqa: F403
+from .preprocessing import *  # noqa: F403
+
 ALL_LAYERS = (InputLayer, Dense, Activation, Dropout, Flatten, Lambda,
               Reshape, Permute, RepeatVector,
               Embedding,
               Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot,
               ActivityRegularization, GaussianNoise, GaussianDropout,
-              ReLU, LeakyReLU, PReLU, ELU, Softmax)
+              ReLU, LeakyReLU, PReLU, ELU, Softmax) + \
+    convolutional.LAYERS + pooling.LAYERS + normalization.LAYERS + preprocessing.LAYERS
 
 
 def _registry():

@@ -1,0 +1,3 @@
+"""Normalization layers: BatchNormalization, LayerNormalization, GroupNormalization."""
+
+LAYERS = ()

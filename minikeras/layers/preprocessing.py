@@ -1,0 +1,3 @@
+"""Preprocessing layers: Normalization with adapt()."""
+
+LAYERS = ()
