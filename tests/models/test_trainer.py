@@ -361,3 +361,19 @@ def test_compile_rejects_unknown_loss_and_metric_names_at_once():
         model.compile("adam", "categorical_crossentropyy")
     with pytest.raises(ValueError, match=r"Unknown metric: 'accurcy'\. Did you mean 'accuracy'"):
         model.compile("adam", "mse", metrics=["accurcy"])
+
+
+def test_progress_in_jupyter_without_ipywidgets_falls_back_to_a_text_bar(monkeypatch):
+    import warnings
+
+    from minikeras import callbacks
+    monkeypatch.setattr(callbacks, "_in_notebook", lambda: True)
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # `import ipywidgets` fails
+    stream = io.StringIO()
+    x, labels = _blobs(n=32)
+    model = _classifier()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # tqdm.auto would warn "IProgress not found"
+        model.fit(x, to_categorical(labels, 3), epochs=1, batch_size=8, verbose=0,
+                  callbacks=[callbacks.ProgbarLogger(verbose=1, file=stream)])
+    assert "4/4" in stream.getvalue()
