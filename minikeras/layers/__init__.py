@@ -9,8 +9,10 @@ from .core import Activation, Dense, Dropout, Flatten, Input, InputLayer, Lambda
 from .embedding import Embedding
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
                       average, concatenate, dot, maximum, minimum, multiply, subtract)
-from .regularization import ActivityRegularization, GaussianDropout, GaussianNoise
-from .reshaping import Permute, RepeatVector, Reshape
+from .regularization import (ActivityRegularization, GaussianDropout, GaussianNoise,
+                             SpatialDropout1D, SpatialDropout2D)
+from .reshaping import (Cropping1D, Cropping2D, Permute, RepeatVector, Reshape, UpSampling1D,
+                        UpSampling2D, ZeroPadding1D, ZeroPadding2D)
 
 from . import convolutional, normalization, pooling, preprocessing
 from .convolutional import *  # noqa: F403 - each module lists its layers in __all__
@@ -19,10 +21,12 @@ from .pooling import *  # noqa: F403
 from .preprocessing import *  # noqa: F403
 
 ALL_LAYERS = (InputLayer, Dense, Activation, Dropout, Flatten, Lambda,
-              Reshape, Permute, RepeatVector,
+              Reshape, Permute, RepeatVector, UpSampling1D, UpSampling2D, ZeroPadding1D,
+              ZeroPadding2D, Cropping1D, Cropping2D,
               Embedding,
               Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot,
-              ActivityRegularization, GaussianNoise, GaussianDropout,
+              ActivityRegularization, GaussianNoise, GaussianDropout, SpatialDropout1D,
+              SpatialDropout2D,
               ReLU, LeakyReLU, PReLU, ELU, Softmax) + \
     convolutional.LAYERS + pooling.LAYERS + normalization.LAYERS + preprocessing.LAYERS
 

@@ -1,8 +1,9 @@
-"""Regularization layers: ActivityRegularization, GaussianNoise, GaussianDropout.
+"""Regularization layers: ActivityRegularization, GaussianNoise, GaussianDropout,
+SpatialDropout1D and SpatialDropout2D.
 
-(Dropout lives in core.py.) The two noise layers are active only in training, as in Keras:
-`fit` calls the model with `training=True`; `predict` and `evaluate` pass the inputs through
-unchanged.
+(Dropout lives in core.py.) The noise and dropout layers are active only in training, as in
+Keras: `fit` calls the model with `training=True`; `predict` and `evaluate` pass the inputs
+through unchanged.
 """
 
 import math as pymath
@@ -12,8 +13,10 @@ import numpy as np
 
 from .. import regularizers
 from ..backend import random
-from ..backend.ops import math
-from .base import Layer
+from ..backend.ops import math, nn
+from ..backend.ops.pooling import standardize_data_format
+from .base import InputSpec, Layer
+from .core import Dropout
 
 
 class ActivityRegularization(Layer):
@@ -146,4 +149,81 @@ class GaussianDropout(Layer):
     def get_config(self):
         config = super().get_config()
         config.update({"rate": self.rate, "seed": self.seed})
+        return config
+
+
+class _SpatialDropout(Dropout):
+    """Dropout of whole channels: one keep-or-drop decision per sample and channel, shared by
+    all positions of that channel."""
+
+    def __init__(self, rate, seed=None, name=None, dtype=None, **kwargs):
+        super().__init__(rate, seed=seed, name=name, dtype=dtype, **kwargs)
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0:
+            return inputs
+        return nn.dropout(inputs, self.rate, self._noise_shape(inputs.shape),
+                          seed=self._generator)
+
+    def get_config(self):
+        # Keras's keys exactly: no noise_shape (it follows from the input) and no trainable.
+        return {"rate": self.rate, "seed": self.seed, "name": self.name, "dtype": self.dtype}
+
+
+class SpatialDropout1D(_SpatialDropout):
+    """Dropout of whole features of a sequence: each dropped feature is zero at every step.
+
+    Neighbouring steps of a feature map are strongly correlated, so ordinary Dropout there
+    mostly lowers the learning rate; dropping whole maps regularizes instead. In training the
+    kept features are scaled by 1 / (1 - rate); at inference the layer is the identity.
+
+    Args:
+        rate: the fraction of features to drop, in [0, 1).
+        seed: optional integer seed for this layer's masks.
+
+    Input shape: (batch_size, steps, features).
+    Output shape: the input shape.
+
+    >>> layer = SpatialDropout1D(0.2, seed=1)
+    """
+
+    def __init__(self, rate, seed=None, name=None, dtype=None, **kwargs):
+        super().__init__(rate, seed=seed, name=name, dtype=dtype, **kwargs)
+        self.input_spec = InputSpec(ndim=3)
+
+    def _noise_shape(self, shape):
+        return (shape[0], 1, shape[2])
+
+
+class SpatialDropout2D(_SpatialDropout):
+    """Dropout of whole channels of images: each dropped channel is zero at every pixel.
+
+    In training the kept channels are scaled by 1 / (1 - rate); at inference the layer is the
+    identity.
+
+    Args:
+        rate: the fraction of channels to drop, in [0, 1).
+        data_format: 'channels_last' (default: image_data_format()) or 'channels_first'.
+        seed: optional integer seed for this layer's masks.
+
+    Input shape: (batch_size, rows, cols, channels), or (batch_size, channels, rows, cols) for
+        channels_first.
+    Output shape: the input shape.
+
+    >>> layer = SpatialDropout2D(0.2, seed=1)
+    """
+
+    def __init__(self, rate, data_format=None, seed=None, name=None, dtype=None, **kwargs):
+        super().__init__(rate, seed=seed, name=name, dtype=dtype, **kwargs)
+        self.data_format = standardize_data_format(data_format, f'Layer "{self.name}"')
+        self.input_spec = InputSpec(ndim=4)
+
+    def _noise_shape(self, shape):
+        if self.data_format == "channels_first":
+            return (shape[0], shape[1], 1, 1)
+        return (shape[0], 1, 1, shape[3])
+
+    def get_config(self):
+        config = super().get_config()
+        config["data_format"] = self.data_format
         return config

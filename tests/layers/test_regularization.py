@@ -155,3 +155,83 @@ def test_noise_layers_are_active_in_fit():
         model.fit(x, y, epochs=1, batch_size=16, verbose=0, shuffle=False)
         results.append(model.get_weights()[0])
     assert not np.allclose(results[0], results[1])
+
+
+# -- SpatialDropout1D / SpatialDropout2D ------------------------------------------------------
+
+SpatialDropout1D, SpatialDropout2D = keras.layers.SpatialDropout1D, keras.layers.SpatialDropout2D
+
+
+@pytest.mark.parametrize("cls, kwargs, shape", [
+    (SpatialDropout1D, {"rate": 0.5}, (2, 5, 3)),
+    (SpatialDropout2D, {"rate": 0.5}, (2, 4, 3, 3)),
+    (SpatialDropout2D, {"rate": 0.3, "data_format": "channels_first"}, (2, 3, 4, 3))])
+def test_spatial_dropout_harness(cls, kwargs, shape):
+    layer_test(cls, kwargs, input_shape=shape, expected_output_shape=shape,
+               expected_num_trainable_weights=0, supports_masking=True)
+
+
+@pytest.mark.parametrize("cls, kwargs, shape, spatial", [
+    (SpatialDropout1D, {}, (64, 6, 16), (1,)),
+    (SpatialDropout2D, {}, (64, 4, 5, 16), (1, 2)),
+    (SpatialDropout2D, {"data_format": "channels_first"}, (64, 16, 4, 5), (2, 3))])
+def test_spatial_dropout_drops_whole_channels_and_scales_the_rest(cls, kwargs, shape, spatial):
+    rate = 0.4
+    x = np.abs(_x(*shape)) + 0.5  # no zeros of its own
+    y = cls(rate, seed=3, **kwargs)(x, training=True).numpy()
+    kept = y != 0
+    # One decision per sample and channel, the same at every position of that channel.
+    assert (kept == kept.all(axis=spatial, keepdims=True)).all()
+    np.testing.assert_allclose(y[kept], x[kept] / (1 - rate), rtol=1e-6)
+    assert y.dtype == np.float32
+    decisions = kept.all(axis=spatial)
+    assert decisions.shape == (64, 16)
+    assert abs(1 - decisions.mean() - rate) < 0.06  # 1024 draws
+
+
+@pytest.mark.parametrize("cls, shape", [(SpatialDropout1D, (2, 4, 3)),
+                                        (SpatialDropout2D, (2, 3, 3, 2))])
+def test_spatial_dropout_is_the_identity_at_inference_and_seeded(cls, shape):
+    x = _x(*shape)
+    np.testing.assert_array_equal(cls(0.5)(x).numpy(), x)
+    np.testing.assert_array_equal(cls(0.0)(x, training=True).numpy(), x)
+    np.testing.assert_array_equal(cls(0.5, seed=7)(x, training=True).numpy(),
+                                  cls(0.5, seed=7)(x, training=True).numpy())
+    model = Sequential([Input(shape=shape[1:]), cls(0.9)])
+    np.testing.assert_array_equal(model.predict(x, verbose=0), x)
+
+
+def test_spatial_dropout_gradient_in_training():
+    x = _x(2, 3, 3, 4).astype("float64")
+
+    def fn(t):  # a fresh layer with the same seed: the same mask on every call
+        return SpatialDropout2D(0.5, seed=11, dtype="float64")(t, training=True)
+
+    keras.testing.check_grad(fn, x)
+    t = keras.ops.convert_to_tensor(x)
+    t.requires_grad = True
+    y = fn(t)
+    y.backward(np.ones(y.shape))
+    np.testing.assert_array_equal(t.grad, (y.numpy() != 0) * 2.0)
+
+
+def test_spatial_dropout_config_has_keras_keys():
+    assert SpatialDropout1D(0.2, seed=1, name="sd").get_config() == {
+        "rate": 0.2, "seed": 1, "name": "sd", "dtype": "float32"}
+    assert SpatialDropout2D(0.2, name="sd2").get_config() == {
+        "rate": 0.2, "seed": None, "name": "sd2", "dtype": "float32",
+        "data_format": "channels_last"}
+    assert isinstance(SpatialDropout2D(0.1), keras.layers.Dropout)
+
+
+def test_spatial_dropout_errors():
+    with pytest.raises(ValueError, match=r'Layer "spatial_dropout1d(_\d+)?": invalid value '
+                                         r"received for argument `rate`"):
+        SpatialDropout1D(1.0)
+    with pytest.raises(ValueError, match=r'Layer "spatial_dropout2d(_\d+)?": `data_format` '
+                                         r"must be 'channels_last' or 'channels_first'"):
+        SpatialDropout2D(0.5, data_format="nchw")
+    with pytest.raises(ValueError, match="expected ndim=3, found ndim=4"):
+        SpatialDropout1D(0.5)(Input(shape=(2, 3, 4)))
+    with pytest.raises(ValueError, match="expected ndim=4, found ndim=3"):
+        SpatialDropout2D(0.5)(_x(2, 3, 4), training=True)

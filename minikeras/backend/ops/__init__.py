@@ -1,6 +1,7 @@
 """All backend ops, and the Python operators (+ - * / @ ** [] ...) of Tensor that use them."""
 
 from ..tensor import Tensor
+from .conv import conv, conv_transpose, depthwise_conv, separable_conv
 from .linalg import dense, dot, matmul, tensordot
 from .math import (abs, absolute, add, cast, clip, divide, equal, exp, greater, greater_equal,
                    less, less_equal, log, log1p, logical_and, logical_not, logical_or,
@@ -10,6 +11,8 @@ from .nn import (binary_crossentropy, categorical_crossentropy, dropout, elu, ex
                  hard_sigmoid, hard_silu, hard_swish, leaky_relu, log_softmax, mish, one_hot,
                  relu, relu6, selu, sigmoid, silu, softmax, softplus, softsign,
                  sparse_categorical_crossentropy, swish, tanh)
+from .normalization import batch_normalization, moments, normalize_by_moments
+from .pooling import average_pool, max_pool
 from .reduction import argmax, argmin, logsumexp, max, mean, min, std, sum, var
 from .shape import (broadcast_to, concatenate, expand_dims, getitem, pad, repeat, reshape,
                     split, squeeze, stack, take, tile, transpose)

@@ -67,3 +67,52 @@ def add_windows(grad, padded_shape, kernel_size, strides, dilation=None):
             for o, d, s, m in zip(offset, dilation, strides, out_spatial)) + (slice(None),)
         out[target] += grad[(Ellipsis,) + offset]
     return out
+
+
+def offset_windows(kernel_size, strides, out_spatial, dilation=None):
+    """For each kernel offset, in row-major order: (offset, index), where `index` picks from a
+    padded (batch, *spatial, channels) array the element at that offset of every window, as a
+    (batch, *out_spatial, channels) view (basic slices only, so reading it copies nothing)."""
+    n = len(kernel_size)
+    dilation = dilation or (1,) * n
+    for offset in np.ndindex(*kernel_size):
+        yield offset, (slice(None),) + tuple(
+            slice(o * d, o * d + s * (m - 1) + 1, s)
+            for o, d, s, m in zip(offset, dilation, strides, out_spatial)) + (slice(None),)
+
+
+def tiles(x, tile_size, writeable=False):
+    """A view of x (batch, *spatial, channels) cut into non-overlapping tiles: shape
+    (batch, n1, t1, n2, t2, ..., channels) with n = spatial // t. The rows and columns past the
+    last whole tile are left out. Like a reshape, but it never copies, even when some are left
+    out; `writeable` only for an array that nothing else shares (the view writes through)."""
+    tile_size = tuple(tile_size)
+    spatial = x.shape[1:-1]
+    shape, strides = [x.shape[0]], [x.strides[0]]
+    for length, t, stride in zip(spatial, tile_size, x.strides[1:-1]):
+        shape += [length // t, t]
+        strides += [stride * t, stride]
+    shape.append(x.shape[-1])
+    strides.append(x.strides[-1])
+    return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=writeable)
+
+
+def add_windows_by_offset(grad, padded_shape, strides, dilation=None):
+    """Like `add_windows`, for window gradients laid out kernel offset first: `grad` of shape
+    (*kernel_size, batch, *out_spatial, channels) is summed back into an array of
+    `padded_shape`.
+
+    Each offset's block is contiguous and lands on a slice whose rows are contiguous too (for
+    stride 1), so the additions run in long inner loops: several times faster than gathering
+    the offsets from the windows' own axes when there are many channels.
+    """
+    n = len(strides)
+    kernel_size, out_spatial = grad.shape[:n], grad.shape[n + 1:2 * n + 1]
+    dilation = dilation or (1,) * n
+    out = np.zeros(padded_shape, dtype=grad.dtype)
+    for offset in np.ndindex(*kernel_size):
+        target = out[(slice(None),) + tuple(
+            slice(o * d, o * d + s * (m - 1) + 1, s)
+            for o, d, s, m in zip(offset, dilation, strides, out_spatial))]
+        np.add(target, grad[offset], out=target)  # in place: `+=` on a slice copies it back
+    return out
