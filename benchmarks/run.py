@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
-ORDER = ["dispatch", "dense", "conv", "pooling", "mnist_mlp", "import_time"]
+ORDER = ["dispatch", "dense", "conv", "pooling", "mnist_mlp", "mnist_cnn", "import_time"]
 
 
 def main(names):

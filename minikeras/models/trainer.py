@@ -8,6 +8,7 @@ numpy outputs. Evaluation and prediction run under `no_grad`, so no tape is buil
 
 import numpy as np
 
+from ..backend.memory import keep_freed_memory
 from ..backend.tensor import no_grad
 from ..callbacks import CallbackList, History, ProgbarLogger, format_logs
 from ..layers.base import collect_losses, flatten, map_structure, shape_str
@@ -297,6 +298,7 @@ class Trainer:
             self._compute_loss(y_head, y_pred, data_utils.take(sample_weight, head))
 
     def _batches(self, x, y, sample_weight, batch_size, shuffle, steps, method):
+        keep_freed_memory()
         if data_utils.is_iterable_source(x):
             if y is not None:
                 raise ValueError(f"{method}: when x is a generator or iterable of batches, y "
