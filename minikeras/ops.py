@@ -22,6 +22,7 @@ from .backend.ops import (abs, absolute, add, argmax, argmin, binary_crossentrop
                           softplus, softsign, sparse_categorical_crossentropy, split, sqrt,
                           square, squeeze, stack, std, stop_gradient, subtract, sum, swish, take,
                           tanh, tensordot, tile, transpose, var, where)
+from .backend.ops.normalization import batch_normalization, moments
 from .backend.ops.pooling import average_pool, max_pool
 from .backend.ops import conv, conv_transpose, depthwise_conv, separable_conv
 from .backend.tensor import Tensor, as_tensor, to_array
