@@ -55,6 +55,16 @@ def set_image_data_format(data_format):
     _IMAGE_DATA_FORMAT = data_format
 
 
+def standardize_data_format(data_format, where):
+    """'channels_last' or 'channels_first' (None: image_data_format()); `where` starts the
+    error message, e.g. 'conv' or 'Layer "conv2d"'."""
+    value = image_data_format() if data_format is None else str(data_format).lower()
+    if value not in _VALID_DATA_FORMATS:
+        raise ValueError(f"{where}: `data_format` must be 'channels_last' or 'channels_first', "
+                         f"received data_format={data_format!r}.")
+    return value
+
+
 def backend():
     """The name of the array backend: always 'numpy'."""
     return "numpy"

@@ -8,9 +8,10 @@ backend/ops/conv.py (im2col windows and one matrix product per direction).
 import numpy as np
 
 from .. import activations, constraints, initializers, regularizers
+from ..backend.config import standardize_data_format
 from ..backend.ops.conv import (conv, conv_output_spatial, conv_transpose,
                                 conv_transpose_output_spatial, depthwise_conv, separable_conv,
-                                standardize_data_format, standardize_ints, standardize_padding)
+                                standardize_ints, standardize_padding)
 from .base import InputSpec, Layer, shape_str
 
 __all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",

@@ -5,8 +5,8 @@ global ones are a max or a mean over the spatial axes. None of them has weights.
 """
 
 from ..backend.ops import math, reduction, shape as shape_ops
-from ..backend.ops.pooling import (average_pool, max_pool, pooled_shape, standardize_data_format,
-                                   standardize_pool_args)
+from ..backend.config import standardize_data_format
+from ..backend.ops.pooling import average_pool, max_pool, pooled_shape, standardize_pool_args
 from .base import InputSpec, Layer
 
 __all__ = ["MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",

@@ -14,7 +14,7 @@ import numpy as np
 from .. import regularizers
 from ..backend import random
 from ..backend.ops import math, nn
-from ..backend.ops.pooling import standardize_data_format
+from ..backend.config import standardize_data_format
 from .base import InputSpec, Layer
 from .core import Dropout
 

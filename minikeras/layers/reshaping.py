@@ -7,7 +7,7 @@ import operator
 import numpy as np
 
 from ..backend.ops import linalg, shape as shape_ops
-from ..backend.ops.pooling import standardize_data_format
+from ..backend.config import standardize_data_format
 from .base import InputSpec, Layer
 
 

@@ -15,7 +15,7 @@ of a convolution, and its own gradient is a convolution.
 
 import numpy as np
 
-from ..config import image_data_format
+from ..config import standardize_data_format
 from ..tensor import Function, as_tensor
 from . import shape as shape_ops
 from .linalg import dense
@@ -240,15 +240,6 @@ def standardize_ints(value, n, name, where, minimum=1):
         raise ValueError(f"{where}: every value of `{name}` must be at least {minimum}, "
                          f"received {name}={value!r}.")
     return tuple(int(v) for v in values)
-
-
-def standardize_data_format(data_format, where):
-    """'channels_last' or 'channels_first' (None: image_data_format())."""
-    value = image_data_format() if data_format is None else str(data_format).lower()
-    if value not in ("channels_last", "channels_first"):
-        raise ValueError(f"{where}: `data_format` must be 'channels_last' or 'channels_first', "
-                         f"received data_format={data_format!r}.")
-    return value
 
 
 def standardize_padding(padding, where, allowed=("valid", "same", "causal")):

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from ..config import floatx, image_data_format
+from ..config import floatx, standardize_data_format
 from ..tensor import Function, Tensor, as_tensor
 from . import shape as shape_ops
 from .windows import offset_windows, pad_spatial, same_padding, tiles
@@ -184,15 +184,6 @@ def standardize_pool_args(n, pool_size, strides, padding, op):
         raise ValueError(f"{op}: `padding` must be 'valid' or 'same', received "
                          f"padding={padding!r}.")
     return pool_size, strides, value
-
-
-def standardize_data_format(data_format, op):
-    """'channels_last' or 'channels_first' (None: image_data_format())."""
-    value = image_data_format() if data_format is None else str(data_format).lower()
-    if value not in ("channels_last", "channels_first"):
-        raise ValueError(f"{op}: `data_format` must be 'channels_last' or 'channels_first', "
-                         f"received data_format={data_format!r}.")
-    return value
 
 
 def pooled_shape(input_shape, pool_size, strides, padding, data_format, op):

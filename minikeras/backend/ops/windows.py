@@ -57,14 +57,9 @@ def windows(x, kernel_size, strides, dilation=None):
 def add_windows(grad, padded_shape, kernel_size, strides, dilation=None):
     """The transpose of `windows`: sum window gradients of shape
     (batch, *out_spatial, channels, *kernel_size) back into an array of `padded_shape`."""
-    n = len(kernel_size)
-    dilation = dilation or (1,) * n
     out = np.zeros(padded_shape, dtype=grad.dtype)
-    out_spatial = grad.shape[1:1 + n]
-    for offset in np.ndindex(*kernel_size):
-        target = (slice(None),) + tuple(
-            slice(o * d, o * d + s * (m - 1) + 1, s)
-            for o, d, s, m in zip(offset, dilation, strides, out_spatial)) + (slice(None),)
+    out_spatial = grad.shape[1:1 + len(kernel_size)]
+    for offset, target in offset_windows(kernel_size, strides, out_spatial, dilation):
         out[target] += grad[(Ellipsis,) + offset]
     return out
 
@@ -108,11 +103,8 @@ def add_windows_by_offset(grad, padded_shape, strides, dilation=None):
     """
     n = len(strides)
     kernel_size, out_spatial = grad.shape[:n], grad.shape[n + 1:2 * n + 1]
-    dilation = dilation or (1,) * n
     out = np.zeros(padded_shape, dtype=grad.dtype)
-    for offset in np.ndindex(*kernel_size):
-        target = out[(slice(None),) + tuple(
-            slice(o * d, o * d + s * (m - 1) + 1, s)
-            for o, d, s, m in zip(offset, dilation, strides, out_spatial))]
+    for offset, index in offset_windows(kernel_size, strides, out_spatial, dilation):
+        target = out[index]
         np.add(target, grad[offset], out=target)  # in place: `+=` on a slice copies it back
     return out
