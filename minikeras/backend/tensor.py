@@ -157,8 +157,9 @@ class Tensor:
 
     # `_keras_logits`: set on the outputs of softmax and sigmoid, so a crossentropy on those
     # probabilities can use the stable fused path from the logits (as Keras does).
+    # `_keras_mask`: the boolean mask a layer attached (e.g. padding steps of a sequence).
     __slots__ = ("data", "grad", "creator", "requires_grad", "name", "_keras_logits",
-                 "__weakref__")
+                 "_keras_mask", "__weakref__")
     # Make numpy hand `ndarray + Tensor` to Tensor.__radd__ instead of looping elementwise.
     __array_ufunc__ = None
     __array_priority__ = 1000

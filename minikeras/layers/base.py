@@ -334,11 +334,17 @@ class Layer:
         else:
             kwargs.pop("training", None)
             previous = _CALL_CONTEXT["training"]
+        masks = _masks_of(inputs)
+        if masks is not None and kwargs.get("mask") is None and \
+                "mask" in _call_parameters(type(self)):
+            kwargs["mask"] = masks
         self._activity_losses = []
         try:
             outputs = self.call(inputs, *args, **kwargs)
         finally:
             _CALL_CONTEXT["training"] = previous
+        if masks is not None or type(self).compute_mask is not Layer.compute_mask:
+            _attach_masks(inputs, outputs, self.compute_mask(inputs, masks))
         if self.activity_regularizer is not None:
             # Keras divides the activity penalty by the batch size.
             for out in flatten(outputs):
@@ -377,6 +383,12 @@ class Layer:
                                      history=(self, node_index, next(counter))), specs)
         self._inbound_nodes.append(Node(self, (inputs,) + tuple(args), kwargs, outputs))
         return outputs
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the outputs (a boolean array over the leading axes, e.g. (batch,
+        timesteps), True where a step is real): the input mask passed on when the layer
+        supports masking, else None. Layers that make or change masks override this."""
+        return mask if self.supports_masking else None
 
     def compute_output_shape(self, input_shape):
         """The output shape for an input shape; by default found by running the layer."""
@@ -451,6 +463,25 @@ class Layer:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _masks_of(inputs):
+    """The mask a tensor carries (or the list of masks of several inputs), or None."""
+    if isinstance(inputs, Tensor):
+        return getattr(inputs, "_keras_mask", None)
+    masks = [getattr(t, "_keras_mask", None) for t in flatten(inputs)]
+    return None if all(m is None for m in masks) else masks
+
+
+def _attach_masks(inputs, outputs, masks):
+    """Let each output tensor carry its mask, so the next layer receives it (Keras's mask
+    propagation). An output that is the input itself keeps the mask it already has."""
+    outs = flatten(outputs)
+    masks = masks if isinstance(masks, (list, tuple)) and len(outs) > 1 else [masks] * len(outs)
+    ins = flatten(inputs)
+    for out, mask in zip(outs, masks):
+        if isinstance(out, Tensor) and all(out is not i for i in ins):
+            out._keras_mask = None if mask is None else to_array(mask).astype(bool, copy=False)
 
 
 def collect_losses(layers):
