@@ -1,6 +1,9 @@
 """`Model`: a layer that can be trained. Functional, Sequential and subclassed models share it."""
 
-from ..layers.base import Layer
+import numpy as np
+
+from ..backend.tensor import no_grad
+from ..layers.base import KerasTensor, Layer, map_shapes
 from .summary import print_summary
 from .trainer import Trainer
 
@@ -73,6 +76,19 @@ class Model(Trainer, Layer):
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable)
 
-    def build(self, input_shape):
-        """Subclassed models build their layers on the first call."""
+    def build(self, input_shape=None):
+        """Build a subclassed model's layers for inputs of `input_shape` (batch axis included,
+        e.g. (None, 784)) by tracing `call` once on symbolic inputs, which also gives
+        `summary()` its output shapes. Without a shape, the layers build on the first call."""
+        if input_shape is not None and type(self).call is not Layer.call:
+            placeholders = map_shapes(lambda shape: KerasTensor(shape), input_shape)
+            try:
+                self.call(placeholders)
+            except TypeError:
+                # call uses something symbolic tensors do not support (e.g. raw ops): build
+                # by running it on zeros instead.
+                zeros = map_shapes(lambda shape: np.zeros(
+                    tuple(1 if d is None else d for d in shape), dtype=self.dtype), input_shape)
+                with no_grad():
+                    self.call(zeros)
         self.built = True
