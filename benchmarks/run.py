@@ -18,7 +18,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
-ORDER = ["dispatch", "dense", "conv", "pooling", "mnist_mlp", "mnist_cnn", "import_time"]
+ORDER = ["dispatch", "dense", "conv", "pooling", "mnist_mlp", "mnist_cnn", "lstm_seq",
+         "import_time"]
 
 
 def main(names):

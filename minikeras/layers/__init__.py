@@ -5,7 +5,7 @@ import inspect
 from ..registry import Registry
 from .base import InputSpec, KerasTensor, Layer
 from .activations import ELU, PReLU, LeakyReLU, ReLU, Softmax
-from .core import Activation, Dense, Dropout, Flatten, Input, InputLayer, Lambda
+from .core import Activation, Dense, Dropout, Flatten, Input, InputLayer, Lambda, Masking
 from .embedding import Embedding
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
                       average, concatenate, dot, maximum, minimum, multiply, subtract)
@@ -14,13 +14,15 @@ from .regularization import (ActivityRegularization, GaussianDropout, GaussianNo
 from .reshaping import (Cropping1D, Cropping2D, Permute, RepeatVector, Reshape, UpSampling1D,
                         UpSampling2D, ZeroPadding1D, ZeroPadding2D)
 
-from . import convolutional, normalization, pooling, preprocessing
+from . import convolutional, normalization, pooling, preprocessing, recurrent, wrappers
 from .convolutional import *  # noqa: F403 - each module lists its layers in __all__
 from .normalization import *  # noqa: F403
 from .pooling import *  # noqa: F403
 from .preprocessing import *  # noqa: F403
+from .recurrent import *  # noqa: F403
+from .wrappers import *  # noqa: F403
 
-ALL_LAYERS = (InputLayer, Dense, Activation, Dropout, Flatten, Lambda,
+ALL_LAYERS = (InputLayer, Dense, Activation, Dropout, Flatten, Lambda, Masking,
               Reshape, Permute, RepeatVector, UpSampling1D, UpSampling2D, ZeroPadding1D,
               ZeroPadding2D, Cropping1D, Cropping2D,
               Embedding,
@@ -28,7 +30,8 @@ ALL_LAYERS = (InputLayer, Dense, Activation, Dropout, Flatten, Lambda,
               ActivityRegularization, GaussianNoise, GaussianDropout, SpatialDropout1D,
               SpatialDropout2D,
               ReLU, LeakyReLU, PReLU, ELU, Softmax) + \
-    convolutional.LAYERS + pooling.LAYERS + normalization.LAYERS + preprocessing.LAYERS
+    convolutional.LAYERS + pooling.LAYERS + normalization.LAYERS + preprocessing.LAYERS + \
+    recurrent.LAYERS + wrappers.LAYERS
 
 
 def _registry():

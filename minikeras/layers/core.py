@@ -1,4 +1,4 @@
-"""Core layers: Input, Dense, Activation, Dropout, Flatten, Lambda."""
+"""Core layers: Input, Dense, Activation, Dropout, Flatten, Lambda, Masking."""
 
 import inspect
 
@@ -7,6 +7,7 @@ import numpy as np
 from .. import activations, constraints, initializers, regularizers
 from ..backend import config, random
 from ..backend.ops import linalg, nn, shape as shape_ops
+from ..backend.tensor import to_array
 from ..registry import get_custom_objects, registered_name
 from .base import InputSpec, KerasTensor, Layer, map_shapes, shape_str
 
@@ -448,3 +449,58 @@ def _deserialize_function(config, custom_objects, where):
         f"{where}. Pass it in custom_objects={{{names[-1]!r}: function}} or register it "
         f"with minikeras.saving.register_keras_serializable."
     )
+
+
+class Masking(Layer):
+    """Masks the timesteps whose features all equal `mask_value`, so later layers skip them.
+
+    A timestep (a position along axis 1) is masked when every value along the last axis equals
+    `mask_value`; its values are set to 0 and the mask (True where a step is real) travels
+    with the output to the next layers, e.g. an LSTM, which then carries its state over the
+    masked steps. Use it for padded sequences of feature vectors; for padded token ids use
+    `Embedding(mask_zero=True)` instead.
+
+    Args:
+        mask_value: the value that marks a padded step (default 0.0).
+
+    Input shape: (batch_size, timesteps, features), or any shape with at least 2 axes.
+    Output shape: the same as the input.
+
+    >>> x = np.array([[[1.0, 2.0], [0.0, 0.0]]], dtype="float32")
+    >>> Masking()(x)._keras_mask
+    array([[ True, False]])
+    """
+
+    def __init__(self, mask_value=0.0, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(mask_value, (bool, np.bool_)) or \
+                not isinstance(mask_value, (int, float, np.integer, np.floating)):
+            raise TypeError(
+                f'Layer "{self.name}": `mask_value` must be a number, the value of the '
+                f"features at padded steps. Received: mask_value={mask_value!r}"
+            )
+        # A numpy scalar becomes a Python number, so the config stays JSON.
+        self.mask_value = mask_value.item() if isinstance(mask_value, np.generic) else mask_value
+        self.supports_masking = True
+        self.input_spec = InputSpec(min_ndim=2)
+
+    def _real_steps(self, array):
+        return np.any(array != self.mask_value, axis=-1)
+
+    def call(self, inputs):
+        keep = self._real_steps(inputs.data)[..., None]
+        return inputs * keep.astype(inputs.dtype)
+
+    def compute_mask(self, inputs, mask=None):
+        """True at the steps where some feature differs from `mask_value`."""
+        if isinstance(inputs, KerasTensor):
+            return KerasTensor(inputs.shape[:-1], "bool")
+        return self._real_steps(to_array(inputs, where=f'Layer "{self.name}"'))
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config["mask_value"] = self.mask_value
+        return config

@@ -282,11 +282,24 @@ class Trainer:
             )
 
     def _dry_run(self, x, y, sample_weight, method):
-        head = slice(0, 2)
+        stateful = [layer for layer in self._flatten_layers()
+                    if getattr(layer, "stateful", False) and hasattr(layer, "states")]
+        kept = [[v.data.copy() for v in flatten(layer.states)]
+                if layer.states is not None else None for layer in stateful]
+        head = slice(0, self._dry_run_batch_size(stateful))
+        try:
+            with no_grad():
+                y_pred = self(data_utils.take(x, head), training=False)
+        finally:  # the dry run leaves the states of stateful layers as they were
+            for layer, values in zip(stateful, kept):
+                if values is None:
+                    layer.reset_state()
+                else:
+                    for v, value in zip(flatten(layer.states), values):
+                        v.assign(value)
+        if y is None or method == "predict":
+            return
         with no_grad():
-            y_pred = self(data_utils.take(x, head), training=False)
-            if y is None or method == "predict":
-                return
             if not self._outputs_resolved:
                 self._resolve_outputs(data_utils.take(y, head), y_pred)
             y_head = data_utils.take(y, head)
@@ -296,6 +309,16 @@ class Trainer:
                     f"{len(flatten(y_head))} array(s). Give one target array per output."
                 )
             self._compute_loss(y_head, y_pred, data_utils.take(sample_weight, head))
+
+    def _dry_run_batch_size(self, stateful):
+        """2 samples, or the fixed batch size that stateful layers need."""
+        for layer in stateful:
+            if layer.states is not None:
+                return flatten(layer.states)[0].shape[0]
+        inputs = getattr(self, "inputs", None)
+        if stateful and inputs and inputs[0].shape[0] is not None:
+            return inputs[0].shape[0]
+        return 2
 
     def _batches(self, x, y, sample_weight, batch_size, shuffle, steps, method):
         keep_freed_memory()
@@ -353,6 +376,9 @@ class Trainer:
         self._cached_layer_tree = None
         self.stop_training = False
         cbs.call("on_train_begin", {})
+        # A callback that resumes interrupted training (BackupAndRestore) sets the epoch to
+        # start at in on_train_begin, as in Keras.
+        initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
         logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
