@@ -92,3 +92,66 @@ class Model(Trainer, Layer):
                 with no_grad():
                     self.call(zeros)
         self.built = True
+
+    # -- saving --------------------------------------------------------------------------------
+    def save(self, filepath, overwrite=True, zipped=None, include_optimizer=True,
+             save_format=None):
+        """Save the whole model: architecture, weights, compile settings, optimizer state.
+
+        `model.keras` gives Keras 3's zip archive, `model.h5` the legacy HDF5 file; both
+        load here and in Keras with `keras.models.load_model`. See `keras.saving.save_model`.
+
+        Args:
+            filepath: where to write; its extension picks the format.
+            overwrite: whether to replace an existing file without asking.
+            zipped: None or True (.keras files are zip archives).
+            include_optimizer: for .h5 files, whether to save the compile settings and the
+                optimizer's state.
+            save_format: deprecated in Keras 3; 'h5' is still accepted.
+
+        >>> model.save("model.keras")
+        """
+        from ..saving.saving_api import save_model
+        save_model(self, filepath, overwrite=overwrite, zipped=zipped,
+                   include_optimizer=include_optimizer, save_format=save_format)
+
+    def save_weights(self, filepath, overwrite=True, save_format=None):
+        """Save the weights (and the optimizer's state) to `filepath`.
+
+        A name ending in `.weights.h5` gives Keras 3's layout; `.h5` the legacy layout of
+        tf.keras 2. See `keras.saving.save_weights`.
+
+        Args:
+            filepath: where to write.
+            overwrite: whether to replace an existing file without asking.
+            save_format: 'h5' or None (tf.keras 2's argument).
+
+        >>> model.save_weights("model.weights.h5")
+        """
+        from ..saving.saving_api import save_weights
+        save_weights(self, filepath, overwrite=overwrite, save_format=save_format)
+
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False):
+        """Load weights saved by `save_weights` or `save` (here or in Keras).
+
+        Args:
+            filepath: a .weights.h5, .keras or legacy .h5 file.
+            skip_mismatch: warn about and skip weights whose shape does not match.
+            by_name: for legacy .h5 files, load each saved layer into the layer of that name.
+
+        >>> model.load_weights("model.weights.h5")
+        """
+        from ..saving.saving_api import load_weights
+        load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
+
+    def to_json(self, **kwargs):
+        """The model's config as a JSON string, as Keras 3 writes it; rebuild the model with
+        `keras.models.model_from_json`.
+
+        Args:
+            **kwargs: passed to `json.dumps` (e.g. indent=2).
+
+        >>> model = keras.models.model_from_json(model.to_json())
+        """
+        from ..saving.saving_api import model_to_json
+        return model_to_json(self, **kwargs)
