@@ -367,7 +367,8 @@ def test_progress_in_jupyter_without_ipywidgets_falls_back_to_a_text_bar(monkeyp
     import warnings
 
     from minikeras import callbacks
-    monkeypatch.setattr(callbacks, "_in_notebook", lambda: True)
+    from minikeras.callbacks import progbar_logger
+    monkeypatch.setattr(progbar_logger, "_in_notebook", lambda: True)
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # `import ipywidgets` fails
     stream = io.StringIO()
     x, labels = _blobs(n=32)
