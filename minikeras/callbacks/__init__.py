@@ -8,3 +8,4 @@ from .callback import Callback, CallbackList
 from .history import History
 from .model_checkpoint import ModelCheckpoint
 from .progbar_logger import ProgbarLogger, format_logs
+from .tensorboard import TensorBoard

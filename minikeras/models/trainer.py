@@ -397,7 +397,7 @@ class Trainer:
                     break
             logs = self.running_logs()
             if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_batches(val, validation_steps)
+                val_logs = self._evaluate_batches(val, validation_steps, cbs)
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
             cbs.call("on_epoch_end", epoch, logs)
             if self.stop_training:
@@ -408,16 +408,29 @@ class Trainer:
         return history
 
     # -- evaluate / predict --------------------------------------------------------------------
-    def _evaluate_batches(self, batches, steps):
+    def _evaluate_batches(self, batches, steps, cbs=None):
+        """The loss and metrics over `batches`, calling the test hooks of `cbs` (a
+        CallbackList) as Keras does in `evaluate` and in the validation of `fit`."""
         self.reset_metrics()
         self._cached_layer_tree = None
+        if cbs is not None:
+            cbs.call("on_test_begin", {})
+        batch_hooks = cbs is not None and (cbs.wants("on_test_batch_begin")
+                                           or cbs.wants("on_test_batch_end"))
         for step, (xb, yb, swb) in enumerate(batches.epoch()):
             if steps is not None and step >= steps:
                 break
             if not self._outputs_resolved:
                 self._dry_run(xb, yb, swb, "evaluate")
+            if batch_hooks:
+                cbs.call("on_test_batch_begin", step, {})
             self._test_step(xb, yb, swb)
-        return self.running_logs()
+            if batch_hooks:
+                cbs.call("on_test_batch_end", step, {})
+        logs = self.running_logs()
+        if cbs is not None:
+            cbs.call("on_test_end", logs)
+        return logs
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
@@ -425,7 +438,11 @@ class Trainer:
         list in the order of `metrics_names` (or a dict with `return_dict=True`)."""
         self._require_compiled("evaluate")
         batches = self._batches(x, y, sample_weight, batch_size, False, steps, "evaluate")
-        logs = self._evaluate_batches(batches, steps)
+        cbs = None
+        if callbacks:
+            params = {"epochs": 1, "steps": steps, "verbose": 1 if verbose == "auto" else verbose}
+            cbs = CallbackList(callbacks, self, params)
+        logs = self._evaluate_batches(batches, steps, cbs)
         if verbose == "auto" or verbose:
             print(f"{len(batches) if steps is None else steps} steps - {format_logs(logs)}")
         if return_dict:

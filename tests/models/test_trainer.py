@@ -378,3 +378,37 @@ def test_progress_in_jupyter_without_ipywidgets_falls_back_to_a_text_bar(monkeyp
         model.fit(x, to_categorical(labels, 3), epochs=1, batch_size=8, verbose=0,
                   callbacks=[callbacks.ProgbarLogger(verbose=1, file=stream)])
     assert "4/4" in stream.getvalue()
+
+
+def test_test_hooks_run_in_validation_and_in_evaluate():
+    class Spy(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.calls = []
+
+        def on_test_begin(self, logs=None):
+            self.calls.append("begin")
+
+        def on_test_batch_end(self, batch, logs=None):
+            self.calls.append(batch)
+
+        def on_test_end(self, logs=None):
+            self.calls.append(sorted(logs))
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.calls.append(f"epoch {epoch}")
+
+    x, labels = _blobs(n=40)
+    model = _classifier()
+    spy = Spy()
+    model.fit(x, to_categorical(labels, 3), validation_split=0.2, epochs=2, batch_size=4,
+              verbose=0, callbacks=[spy])
+    # Validation runs as an evaluation, before the epoch ends (8 validation samples: 2 batches).
+    end = ["accuracy", "loss"]
+    assert spy.calls == ["begin", 0, 1, end, "epoch 0", "begin", 0, 1, end, "epoch 1"]
+    spy.calls = []
+    logs = model.evaluate(x, to_categorical(labels, 3), batch_size=20, verbose=0,
+                          callbacks=[spy], return_dict=True)
+    assert spy.calls == ["begin", 0, 1, sorted(logs)]
+    assert model.evaluate(x, to_categorical(labels, 3), verbose=0) == \
+        model.evaluate(x, to_categorical(labels, 3), verbose=0, callbacks=[])
