@@ -198,6 +198,27 @@ class Layer:
                     found.append(leaf)
         return found
 
+    # -- the symbolic call that defines the layer's place in a model --------------------------
+    @property
+    def input(self):
+        """The input tensor(s) of the layer's first call on symbolic tensors, e.g. to build
+        `keras.Model(model.inputs, layer.output)` that shows an intermediate result."""
+        return self._first_node("input").args[0]
+
+    @property
+    def output(self):
+        """The output tensor(s) of the layer's first call on symbolic tensors."""
+        return self._first_node("output").outputs
+
+    def _first_node(self, what):
+        if not self._inbound_nodes:
+            raise ValueError(
+                f"The layer {self.name} has never been called and thus has no defined {what}. "
+                f"Call it on the output of keras.Input(...) or of another layer first, or use "
+                f"it in a model with a known input shape."
+            )
+        return self._inbound_nodes[0]
+
     @property
     def weights(self):
         """All weights: this layer's own, then its sublayers', in creation order."""

@@ -9,7 +9,7 @@ from ..backend import config, random
 from ..backend.ops import linalg, nn, shape as shape_ops
 from ..backend.tensor import to_array
 from ..registry import get_custom_objects, registered_name
-from .base import InputSpec, KerasTensor, Layer, map_shapes, shape_str
+from .base import InputSpec, KerasTensor, Layer, Node, map_shapes, shape_str
 
 
 class InputLayer(Layer):
@@ -56,11 +56,13 @@ class InputLayer(Layer):
         self.batch_shape = batch_shape
         self.optional = optional
         self.built = True
-        self.output = KerasTensor(batch_shape, self.dtype, name=self.name,
-                                  history=(self, 0, 0))
-        self._inbound_nodes = []
-        from .base import Node
-        self._inbound_nodes.append(Node(self, (), {}, self.output))
+        tensor = KerasTensor(batch_shape, self.dtype, name=self.name, history=(self, 0, 0))
+        self._inbound_nodes = [Node(self, (), {}, tensor)]
+
+    @property
+    def input(self):
+        """The symbolic tensor this layer stands for (the same as `output`)."""
+        return self.output
 
     def get_config(self):
         return {"batch_shape": list(self.batch_shape), "dtype": self.dtype, "sparse": False,

@@ -57,6 +57,16 @@ class Functional(Model):
         return list(self._graph_layers)
 
     @property
+    def input(self):
+        """The model's input tensor(s), in the structure the model was built with."""
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        """The model's output tensor(s), in the structure the model was built with."""
+        return self._outputs_struct
+
+    @property
     def input_names(self):
         return [t._keras_history[0].name for t in self.inputs]
 

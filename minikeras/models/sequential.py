@@ -82,6 +82,25 @@ class Sequential(Model):
         if self._input_layer is not None and self._stack:
             self._trace(self._input_layer.output)
 
+    @property
+    def input(self):
+        """The input tensor, once the model knows its input shape."""
+        return self._traced("input").inputs[0]
+
+    @property
+    def output(self):
+        """The output tensor of the last layer, once the model knows its input shape."""
+        return self._traced("output").outputs[0]
+
+    def _traced(self, what):
+        if not self.built or not getattr(self, "inputs", None):
+            raise ValueError(
+                f"Sequential model '{self.name}' has no defined {what} yet. Give the first "
+                f"layer an input shape (keras.Input(shape=...) or input_shape=...), or call "
+                f"the model on data first."
+            )
+        return self
+
     def _trace(self, inputs):
         x = inputs
         for layer in self._stack:
