@@ -84,6 +84,32 @@ def _check_int(owner, argument, value, minimum):
     return int(value)
 
 
+class StepCount(int):
+    """An int with `.numpy()`, so scripts written for Keras's iteration variable run."""
+
+    def numpy(self):
+        return np.int64(self)
+
+
+class LearningRateValue(float):
+    """A float with Keras's variable calls: `.numpy()`, and `.assign(value)`, which sets the
+    optimizer's learning rate (as `optimizer.learning_rate = value` does)."""
+
+    def __new__(cls, value, optimizer):
+        number = super().__new__(cls, value)
+        number._optimizer = optimizer
+        return number
+
+    def numpy(self):
+        return np.asarray(float(self), dtype=config.floatx())[()]
+
+    def assign(self, value):
+        self._optimizer.learning_rate = value
+
+    def __reduce__(self):  # copies and pickles are plain floats, not tied to the optimizer
+        return float, (float(self),)
+
+
 class Optimizer:
     """Base class of optimizers: Keras 3's `keras.optimizers.Optimizer`.
 
@@ -178,15 +204,16 @@ class Optimizer:
 
     @property
     def iterations(self):
-        """The number of update steps taken (an int)."""
+        """The number of update steps taken: an int that also has Keras's `.numpy()`."""
         count = int(self._iterations.data)
         steps = self.gradient_accumulation_steps
-        return count // steps if steps else count
+        return StepCount(count // steps if steps else count)
 
     @property
     def learning_rate(self):
-        """The current learning rate as a float (a schedule's value at the current step)."""
-        return self._get_current_learning_rate()
+        """The current learning rate (a schedule's value at the current step): a float that
+        also answers `.numpy()` and `.assign(value)`, as Keras's learning-rate variable does."""
+        return LearningRateValue(self._get_current_learning_rate(), self)
 
     @learning_rate.setter
     def learning_rate(self, learning_rate):
@@ -444,7 +471,8 @@ class Optimizer:
             grads = self._clip_gradients(
                 grads, [self._gradient_buffer(v) for v in trainable_variables])
         self._apply_weight_decay(trainable_variables)
-        self._backend_update_step(grads, trainable_variables, self.learning_rate)
+        self._backend_update_step(grads, trainable_variables,
+                                  self._get_current_learning_rate())
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate):
         for grad, variable in zip(grads, trainable_variables):

@@ -485,3 +485,19 @@ def test_fits_a_line(name, config):
             optimizer.apply([w.grad, b.grad], [w, b])
     assert w.data.dtype == b.data.dtype == np.float32
     assert abs(w.data.item() - 3.0) < 0.02 and abs(b.data.item() - 2.0) < 0.02
+
+
+def test_learning_rate_and_iterations_answer_keras_variable_calls():
+    import copy
+    optimizer = SGD(learning_rate=0.1)
+    assert optimizer.learning_rate.numpy() == np.float32(0.1)
+    assert optimizer.learning_rate.numpy().dtype == np.float32
+    optimizer.learning_rate.assign(0.05)
+    assert optimizer.learning_rate == pytest.approx(0.05)
+    assert type(copy.deepcopy(optimizer.learning_rate)) is float
+    w = Variable(np.ones(2, dtype="float32"))
+    optimizer.apply_gradients([(np.ones(2, dtype="float32"), w)])
+    assert optimizer.iterations.numpy() == 1 and optimizer.iterations + 1 == 2
+    scheduled = SGD(learning_rate=schedules.ExponentialDecay(0.1, 10, 0.5))
+    with pytest.raises(TypeError, match="not settable"):
+        scheduled.learning_rate.assign(0.01)
