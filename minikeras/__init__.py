@@ -8,7 +8,7 @@ __version__ = "0.1.0.dev0"
 
 from . import (activations, backend, callbacks, constraints, datasets, initializers, layers,
                losses, metrics, models, ops, optimizers, preprocessing, regularizers, saving,
-               testing, utils)
+               testing, tuner, utils)
 from .backend import Variable, no_grad
 from .backend.tensor import Tensor
 from .layers import Input, Layer
