@@ -124,6 +124,9 @@ def linear(x):
     return as_tensor(x)
 
 
+swish = silu  # Keras's other names for the same functions
+hard_swish = hard_silu
+
 ALL_OBJECTS = (relu, leaky_relu, relu6, elu, selu, gelu, silu, softplus, softsign, sigmoid,
                hard_sigmoid, hard_silu, tanh, exponential, mish, softmax, log_softmax,
                log_sigmoid, linear)

@@ -64,3 +64,8 @@ def test_unknown_name_lists_valid_names_and_suggests():
         activations.get("rellu")
     with pytest.raises(TypeError, match="Could not interpret activation"):
         activations.get(3)
+
+
+def test_swish_and_hard_swish_are_module_names_for_silu_and_hard_silu():
+    assert activations.swish is activations.silu
+    assert activations.hard_swish is activations.hard_silu
