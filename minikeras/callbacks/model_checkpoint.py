@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 
-from .callback import Callback
+from .monitor_callback import MonitorCallback
 
 
 def _check_save_freq(owner, save_freq):
@@ -37,11 +37,7 @@ class _BatchCounter:
         return False
 
 
-# Metrics for which larger is better, beyond Keras's own rule ('acc' in the name).
-_HIGHER_IS_BETTER = ("auc", "precision", "recall", "f1_score", "fbeta_score", "r2_score")
-
-
-class ModelCheckpoint(Callback):
+class ModelCheckpoint(MonitorCallback):
     """Save the model (or its weights) during training: every epoch, every few batches, or
     only when the monitored value improves.
 
@@ -70,31 +66,20 @@ class ModelCheckpoint(Callback):
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
                  initial_value_threshold=None):
-        super().__init__()
+        super().__init__(monitor, mode, missing_message=(
+            f"Can save best model only with {monitor} available, skipping."))
         if not isinstance(filepath, (str, os.PathLike)):
             raise TypeError(f"ModelCheckpoint: filepath must be a path (str or pathlib.Path), "
                             f"received {type(filepath).__name__} {filepath!r:.80}.")
         self.filepath = os.fspath(filepath)
-        self.monitor = monitor
         self.verbose = verbose
         self.save_best_only = bool(save_best_only)
         self.save_weights_only = bool(save_weights_only)
         self.save_freq = _check_save_freq("ModelCheckpoint", save_freq)
         self._counter = _BatchCounter(self.save_freq)
         self._current_epoch = 0
-        if mode not in ("auto", "min", "max"):
-            warnings.warn(f"ModelCheckpoint mode '{mode}' is unknown, fallback to auto mode.",
-                          stacklevel=2)
-            mode = "auto"
-        if mode == "auto":
-            higher = "acc" in monitor or monitor.startswith("fmeasure") or \
-                any(name in monitor for name in _HIGHER_IS_BETTER)
-            mode = "max" if higher else "min"
-        self.mode = mode
-        self.monitor_op = np.greater if mode == "max" else np.less
-        if initial_value_threshold is None:
-            initial_value_threshold = -np.inf if mode == "max" else np.inf
-        self.best = initial_value_threshold
+        self.best = self.worst_value() if initial_value_threshold is None \
+            else initial_value_threshold
         if self.save_weights_only:
             endings = (".weights.h5", ".h5", ".hdf5")
             if not self.filepath.endswith(endings):
@@ -113,9 +98,7 @@ class ModelCheckpoint(Callback):
         self._current_epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        if self._counter.due(batch):
-            if not logs and hasattr(self.model, "running_logs"):
-                logs = self.model.running_logs()  # the values so far in this epoch
+        if self._counter.due(batch):  # fit gives the running values of the epoch so far
             self._save_model(self._current_epoch, batch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -150,10 +133,8 @@ class ModelCheckpoint(Callback):
                 print(f"\nEpoch {epoch + 1}: saving model to {filepath}")
             self._write(filepath)
             return
-        current = logs.get(self.monitor)
+        current = self.monitor_value(logs)
         if current is None:
-            warnings.warn(f"Can save best model only with {self.monitor} available, "
-                          f"skipping.", stacklevel=3)
             return
         if np.ndim(current) > 0:
             warnings.warn(f"Can save best model only when `monitor` is a scalar value. "
@@ -161,7 +142,7 @@ class ModelCheckpoint(Callback):
                           stacklevel=3)
             self._write(filepath)
             return
-        if self.monitor_op(current, self.best):
+        if self.is_improvement(current, self.best):
             if self.verbose > 0:
                 print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to "
                       f"{current:.5f}, saving model to {filepath}")

@@ -38,6 +38,10 @@ class ProgbarLogger(Callback):
     written, so logs stay short. `verbose=2` writes one line per epoch everywhere.
     """
 
+    # It reads the running values itself, about ten times a second, so fit need not compute
+    # batch logs for it.
+    _reads_batch_logs = False
+
     def __init__(self, verbose=1, file=None):
         super().__init__()
         self.verbose = verbose

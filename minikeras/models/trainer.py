@@ -24,6 +24,7 @@ class Trainer:
         self.loss = None
         self.history = None
         self.stop_training = False
+        self.stop_predicting = False
         self._outputs_resolved = False
 
     # -- compile -------------------------------------------------------------------------------
@@ -367,9 +368,11 @@ class Trainer:
         steps = steps_per_epoch or len(train)
         verbose = 1 if verbose == "auto" else int(verbose)
         history = History()
-        callback_list = [history] + list(callbacks or [])
+        # History and the progress bar come last, as in Keras, so that they record what
+        # the user's callbacks add to the logs (e.g. ReduceLROnPlateau's 'learning_rate').
+        callback_list = list(callbacks or []) + [history]
         if verbose:
-            callback_list.insert(1, ProgbarLogger(verbose))
+            callback_list.append(ProgbarLogger(verbose))
         params = {"epochs": epochs, "steps": steps, "verbose": verbose}
         cbs = CallbackList(callback_list, self, params)
         trainable = self.trainable_weights
@@ -384,6 +387,8 @@ class Trainer:
             self.reset_metrics()
             cbs.call("on_epoch_begin", epoch, {})
             step_end = cbs.wants("on_train_batch_end")
+            # The running loss and metrics cost a little per batch: only when read.
+            step_logs = cbs.wants_logs("on_train_batch_end")
             for step, (xb, yb, swb) in enumerate(train.epoch()):
                 if steps_per_epoch is not None and step >= steps_per_epoch:
                     break
@@ -392,7 +397,8 @@ class Trainer:
                 cbs.call("on_train_batch_begin", step, {})
                 self._train_step(xb, yb, swb, trainable)
                 if step_end:
-                    cbs.call("on_train_batch_end", step, {})
+                    cbs.call("on_train_batch_end", step,
+                             self.running_logs() if step_logs else {})
                 if self.stop_training:
                     break
             logs = self.running_logs()
@@ -426,7 +432,8 @@ class Trainer:
                 cbs.call("on_test_batch_begin", step, {})
             self._test_step(xb, yb, swb)
             if batch_hooks:
-                cbs.call("on_test_batch_end", step, {})
+                cbs.call("on_test_batch_end", step,
+                         self.running_logs() if cbs.wants_logs("on_test_batch_end") else {})
         logs = self.running_logs()
         if cbs is not None:
             cbs.call("on_test_end", logs)
@@ -451,14 +458,30 @@ class Trainer:
         return values[0] if len(values) == 1 else values
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
-        """The model's outputs for x as numpy arrays, computed batch by batch."""
+        """The model's outputs for x as numpy arrays, computed batch by batch.
+
+        `callbacks` get `on_predict_begin`, then `on_predict_batch_begin` and
+        `on_predict_batch_end` (whose logs hold the batch's 'outputs') for each batch, then
+        `on_predict_end`. A callback that sets `model.stop_predicting = True` ends
+        prediction after the current batch.
+        """
         batches = self._batches(x, None, None, batch_size, False, steps, "predict")
+        params = {"epochs": 1, "steps": steps or len(batches),
+                  "verbose": 1 if verbose == "auto" else verbose}
+        cbs = CallbackList(callbacks or [], self, params)
+        self.stop_predicting = False
         outputs = []
+        cbs.call("on_predict_begin", {})
         with no_grad():
             for step, (xb, _, _) in enumerate(batches.epoch()):
                 if steps is not None and step >= steps:
                     break
+                cbs.call("on_predict_batch_begin", step, {})
                 outputs.append(map_structure(lambda t: t.data, self(xb, training=False)))
+                cbs.call("on_predict_batch_end", step, {"outputs": outputs[-1]})
+                if self.stop_predicting:
+                    break
+        cbs.call("on_predict_end", {})
         if not outputs:
             raise ValueError("predict: the input produced no batches.")
         first = outputs[0]
