@@ -6,14 +6,11 @@ as they are, and a file copied there by hand (on a computer without internet) is
 """
 
 import hashlib
-import http.client
 import os
 import shutil
 import tarfile
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 import zipfile
 import zlib
 
@@ -23,10 +20,18 @@ _HASH_LENGTHS = {"md5": 32, "sha256": 64}
 _CHUNK_BYTES = 1 << 20
 # Seconds a connection may stay silent before the download is given up (not a total limit).
 _TIMEOUT_S = 60
-# What a failed download raises; errors writing the file (a full disk) are not among them.
-# ValueError is urllib's answer to an address it cannot parse.
-_NETWORK_ERRORS = (urllib.error.URLError, ConnectionError, TimeoutError,
-                   http.client.HTTPException, ValueError)
+
+
+def _network_errors():
+    """What a failed download raises; errors writing the file (a full disk) are not among
+    them. ValueError is urllib's answer to an address it cannot parse. (Imported here: the
+    HTTP modules take a noticeable part of `import minikeras`.)"""
+    import http.client
+    import urllib.error
+    return (urllib.error.URLError, ConnectionError, TimeoutError, http.client.HTTPException,
+            ValueError)
+
+
 _FILTER_ERROR = getattr(tarfile, "FilterError", ())  # Python 3.12+, 3.11.4+ and 3.10.12+
 
 
@@ -211,7 +216,7 @@ def _download(origin, target, file_hash, algorithm, stale_hash):
     with atomic_path(target) as partial:
         try:
             found = _fetch(origin, partial, algorithm)
-        except _NETWORK_ERRORS as error:
+        except _network_errors() as error:
             raise ConnectionError(_unreachable(origin, target, file_hash, algorithm,
                                                stale_hash, error)) from None
         if file_hash is not None and found != file_hash:
@@ -228,6 +233,7 @@ def _download(origin, target, file_hash, algorithm, stale_hash):
 
 def _fetch(origin, path, algorithm):
     """Stream `origin` into the file `path` with a progress bar; return the data's hash."""
+    import urllib.request
     from tqdm.auto import tqdm
 
     hasher = hashlib.new(algorithm)
