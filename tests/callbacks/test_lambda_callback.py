@@ -12,12 +12,6 @@ X = RNG.random((8, 3)).astype("float32")
 Y = X.sum(axis=1, keepdims=True)
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    keras.layers.base.clear_session()
-    keras.utils.set_random_seed(0)
-
-
 def model():
     net = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(1)])
     net.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")

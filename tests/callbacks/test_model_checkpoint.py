@@ -16,12 +16,6 @@ X = RNG.random((8, 3)).astype("float32")
 Y = (X @ np.array([[1.0], [-1.0], [2.0]], "float32")).astype("float32")
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    keras.layers.base.clear_session()
-    keras.utils.set_random_seed(0)
-
-
 def model(seed=0):
     keras.utils.set_random_seed(seed)
     net = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(4, activation="tanh"),

@@ -21,12 +21,6 @@ Y = (X.sum(axis=1, keepdims=True) > 1.5).astype("float32")
 EPOCHS, BATCH = 3, 6  # 18 training samples with validation_split=0.25: 3 batches an epoch
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    keras.layers.base.clear_session()
-    keras.utils.set_random_seed(0)
-
-
 def model(optimizer=None):
     net = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(4, activation="tanh"),
                             layers.Dense(1, activation="sigmoid")])

@@ -12,12 +12,6 @@ X = RNG.random((16, 3)).astype("float32")
 Y = X.sum(axis=1, keepdims=True)
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    keras.layers.base.clear_session()
-    keras.utils.set_random_seed(0)
-
-
 def fit_poisoned(callbacks):
     """Fit 4 batches an epoch; the kernel turns NaN before batch 2. The batches run."""
     net = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(1)])

@@ -4,17 +4,9 @@ learned slopes, Softmax masks and axes, configs and argument errors."""
 import numpy as np
 import pytest
 
-import minikeras as keras
 from minikeras.layers import ELU, Input, LeakyReLU, PReLU, ReLU, Softmax, deserialize
-from minikeras.layers.base import clear_session
 from minikeras.models import Sequential
 from minikeras.testing import layer_test
-
-
-@pytest.fixture(autouse=True)
-def fresh_names():
-    clear_session()
-    keras.utils.set_random_seed(0)
 
 
 def _x(*shape, seed=0):

@@ -11,16 +11,10 @@ from minikeras import ops
 from minikeras.backend.ops import math
 from minikeras.layers import (Activation, Dense, Dropout, Flatten, Input, InputLayer, Lambda,
                               Layer, deserialize, serialize)
-from minikeras.layers.base import KerasTensor, clear_session
+from minikeras.layers.base import KerasTensor
 from minikeras.models import Model, Sequential
 from minikeras.saving import register_keras_serializable
 from minikeras.testing import layer_test
-
-
-@pytest.fixture(autouse=True)
-def fresh_names():
-    clear_session()
-    keras.utils.set_random_seed(0)
 
 
 def _x(*shape, seed=0):

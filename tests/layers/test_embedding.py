@@ -9,15 +9,9 @@ import pytest
 
 import minikeras as keras
 from minikeras.layers import Dense, Embedding, Flatten, Input, deserialize, serialize
-from minikeras.layers.base import KerasTensor, clear_session
+from minikeras.layers.base import KerasTensor
 from minikeras.models import Sequential
 from minikeras.testing import check_grad, layer_test
-
-
-@pytest.fixture(autouse=True)
-def fresh_names():
-    clear_session()
-    keras.utils.set_random_seed(0)
 
 
 IDS = np.array([[0, 1, 4], [2, 2, 3]])

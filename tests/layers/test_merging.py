@@ -4,19 +4,11 @@ shape errors in Keras's wording, masks, and use in multi-input models."""
 import numpy as np
 import pytest
 
-import minikeras as keras
 from minikeras import layers
 from minikeras.layers import (Add, Average, Concatenate, Dense, Dot, Input, Maximum, Minimum,
                               Multiply, Subtract)
-from minikeras.layers.base import clear_session
 from minikeras.models import Model
 from minikeras.testing import layer_test
-
-
-@pytest.fixture(autouse=True)
-def fresh_names():
-    clear_session()
-    keras.utils.set_random_seed(0)
 
 
 def _x(*shape, seed=0):

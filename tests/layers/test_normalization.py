@@ -12,15 +12,8 @@ import pytest
 import minikeras as keras
 from minikeras.layers import (BatchNormalization, Dense, GroupNormalization, Input,
                               LayerNormalization, deserialize, serialize)
-from minikeras.layers.base import clear_session
 from minikeras.models import Model, Sequential
 from minikeras.testing import check_grad, layer_test
-
-
-@pytest.fixture(autouse=True)
-def fresh_names():
-    clear_session()
-    keras.utils.set_random_seed(0)
 
 
 def _x(*shape, seed=0, loc=0.0, scale=1.0):

@@ -16,15 +16,8 @@ from minikeras import layers
 from minikeras.layers import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
                               GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
                               Input, MaxPooling1D, MaxPooling2D)
-from minikeras.layers.base import clear_session
 from minikeras.models import Sequential
 from minikeras.testing import layer_test
-
-
-@pytest.fixture(autouse=True)
-def fresh_names():
-    clear_session()
-    keras.utils.set_random_seed(0)
 
 
 def _x(*shape, seed=0):

@@ -7,15 +7,8 @@ import pytest
 import minikeras as keras
 from minikeras.layers import (ActivityRegularization, Dense, GaussianDropout, GaussianNoise,
                               Input)
-from minikeras.layers.base import clear_session
 from minikeras.models import Sequential
 from minikeras.testing import layer_test
-
-
-@pytest.fixture(autouse=True)
-def fresh_names():
-    clear_session()
-    keras.utils.set_random_seed(0)
 
 
 def _x(*shape, seed=0):

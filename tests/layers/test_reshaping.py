@@ -5,15 +5,8 @@ import pytest
 
 import minikeras as keras
 from minikeras.layers import Dense, Input, Permute, RepeatVector, Reshape
-from minikeras.layers.base import clear_session
 from minikeras.models import Sequential
 from minikeras.testing import layer_test
-
-
-@pytest.fixture(autouse=True)
-def fresh_names():
-    clear_session()
-    keras.utils.set_random_seed(0)
 
 
 def _x(*shape):

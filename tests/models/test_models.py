@@ -5,16 +5,9 @@ import json
 import numpy as np
 import pytest
 
-import minikeras as keras
 from minikeras import ops
 from minikeras.layers import Activation, Dense, Dropout, Input
 from minikeras.models import Functional, Model, Sequential
-
-
-@pytest.fixture(autouse=True)
-def fresh_names():
-    keras.layers.base.clear_session()
-    keras.utils.set_random_seed(0)
 
 
 def _mlp_sequential():

@@ -9,12 +9,6 @@ from minikeras import layers
 RNG = np.random.default_rng(0)
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    keras.layers.base.clear_session()
-    keras.utils.set_random_seed(0)
-
-
 def test_clone_sequential_has_new_layers_and_fresh_weights():
     model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(4, activation="relu"),
                               layers.Dense(1)], name="net")

@@ -11,12 +11,6 @@ from minikeras import layers
 from minikeras.saving.config import keras_layer_order, model_from_dict, model_to_dict
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    keras.layers.base.clear_session()
-    keras.utils.set_random_seed(0)
-
-
 def names(model):
     return [layer.name for layer in keras_layer_order(model)]
 

@@ -15,12 +15,6 @@ from minikeras.saving import hdf5
 RNG = np.random.default_rng(0)
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    keras.layers.base.clear_session()
-    keras.utils.set_random_seed(0)
-
-
 def small_model(compiled=True):
     model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3, activation="relu"),
                               layers.Dropout(0.5), layers.BatchNormalization(),

@@ -16,12 +16,6 @@ from minikeras.saving import keras_zip
 RNG = np.random.default_rng(0)
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    keras.layers.base.clear_session()
-    keras.utils.set_random_seed(0)
-
-
 def trained_model():
     model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3, activation="relu"),
                               layers.BatchNormalization(), layers.Dense(1)])

@@ -87,12 +87,6 @@ CASES = {
 COVERED_ELSEWHERE = {"InputLayer", "Lambda"}
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    keras.layers.base.clear_session()
-    keras.utils.set_random_seed(0)
-
-
 def build(case):
     factory, shapes, dtype = CASES[case]
     inputs = [keras.Input(shape=shape, dtype=dtype) for shape in shapes]

@@ -17,12 +17,6 @@ RNG = np.random.default_rng(0)
 FORMATS = ["h5", "keras"]
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    keras.layers.base.clear_session()
-    keras.utils.set_random_seed(0)
-
-
 def regression_data(n=16):
     x = RNG.random((n, 4)).astype("float32")
     return x, (x @ np.array([[1.0], [-2.0], [0.5], [3.0]], "float32")).astype("float32")
