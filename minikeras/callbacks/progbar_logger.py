@@ -95,16 +95,23 @@ class ProgbarLogger(Callback):
 
 def _make_bar(total, stream):
     """A tqdm bar that works in a terminal and in Jupyter, ipywidgets or not."""
+    text_bar = "{n_fmt}/{total_fmt} [{bar:30}] {elapsed}<{remaining} {rate_fmt}{postfix}"
     if _in_notebook():
         try:
             import ipywidgets  # noqa: F401 - the notebook bar needs it
             from tqdm.notebook import tqdm
         except ImportError:
             from tqdm.std import tqdm
+        else:
+            # The widget draws its bar where a bare '{bar}' stands. No width: tqdm would read
+            # it as pixels and cut the text, losing the validation metrics, which come last.
+            return tqdm(total=total, file=stream, unit="step", leave=True, mininterval=0.1,
+                        bar_format="{n_fmt}/{total_fmt} {bar} {elapsed}<{remaining} "
+                                   "{rate_fmt}{postfix}")
+        width = 10_000  # a notebook's output wraps: cut nothing
     else:
         from tqdm.std import tqdm
-    # Some pseudo-terminals report a width of 0, which would draw an empty bar.
-    width = shutil.get_terminal_size(fallback=(100, 24)).columns or 100
+        # Some pseudo-terminals report a width of 0, which would draw an empty bar.
+        width = shutil.get_terminal_size(fallback=(100, 24)).columns or 100
     return tqdm(total=total, file=stream, unit="step", leave=True, ncols=width,
-                bar_format="{n_fmt}/{total_fmt} [{bar:30}] {elapsed}<{remaining} "
-                           "{rate_fmt}{postfix}", mininterval=0.1)
+                bar_format=text_bar, mininterval=0.1)

@@ -36,7 +36,8 @@ def to_categorical(x, num_classes=None):
     elif largest > num_classes:
         raise ValueError(f"to_categorical: a label is {largest - 1}, which does not fit "
                          f"num_classes={num_classes} (labels must be below it).")
-    return np.eye(num_classes, dtype=config.floatx())[labels]
+    # As indices: a boolean array would index the rows as a mask instead.
+    return np.eye(num_classes, dtype=config.floatx())[labels.astype(np.intp, copy=False)]
 
 
 def normalize(x, axis=-1, order=2):

@@ -14,6 +14,12 @@ def test_to_categorical():
     assert to_categorical(np.array([1.0, 0.0])).shape == (2, 2)
 
 
+def test_to_categorical_of_booleans_is_two_classes():
+    out = to_categorical(np.array([True, False, True]))
+    np.testing.assert_array_equal(out, [[0, 1], [1, 0], [0, 1]])
+    assert to_categorical(np.array([False]), num_classes=2).shape == (1, 2)
+
+
 @pytest.mark.parametrize("labels, kwargs, match", [
     ([0, 5], {"num_classes": 3}, "num_classes=3"),
     ([-1, 2], {}, "negative"),
