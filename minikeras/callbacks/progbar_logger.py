@@ -82,6 +82,10 @@ class ProgbarLogger(Callback):
         text = format_logs(logs or {})
         if self._bar is not None:
             self._bar.set_postfix_str(text, refresh=False)
+            if getattr(self._bar, "ncols", None) is not None:
+                # The epoch's last line keeps every metric, even where it is wider than the
+                # terminal (it wraps): the validation metrics come last.
+                self._bar.ncols = 10_000
             self._bar.close()
             self._bar = None
             return

@@ -72,3 +72,20 @@ def test_a_terminal_bar_fits_the_terminal(monkeypatch):
         assert bar.ncols == 60
     finally:
         bar.close()
+
+
+def test_a_narrow_terminal_keeps_every_metric_on_the_epochs_last_line(monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setenv("COLUMNS", "60")
+    stream = Terminal()
+    net = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, activation="softmax")])
+    net.compile(optimizer="sgd", loss="categorical_crossentropy", metrics=["accuracy", "mae"])
+    net.fit(X, TARGETS, epochs=1, batch_size=8, validation_split=0.25, verbose=0,
+            callbacks=[ProgbarLogger(verbose=1, file=stream)])
+    last = stream.getvalue().rstrip("\n").split("\r")[-1]
+    assert last.startswith("4/4 [")
+    for key in ("loss", "accuracy", "mae", "val_loss", "val_accuracy", "val_mae"):
+        assert f" {key}: " in last, f"{key} missing from {last!r}"
