@@ -6,11 +6,14 @@ weight's `.grad`, the optimizer updates the weights in place, and the metrics up
 numpy outputs. Evaluation and prediction run under `no_grad`, so no tape is built.
 """
 
+import time
+
 import numpy as np
 
 from ..backend.memory import keep_freed_memory
 from ..backend.tensor import no_grad
 from ..callbacks import CallbackList, History, ProgbarLogger, format_logs
+from ..callbacks.progbar_logger import summary_line
 from ..layers.base import collect_losses, flatten, map_structure, shape_str
 from . import data as data_utils
 
@@ -449,9 +452,11 @@ class Trainer:
         if callbacks:
             params = {"epochs": 1, "steps": steps, "verbose": 1 if verbose == "auto" else verbose}
             cbs = CallbackList(callbacks, self, params)
+        start = time.perf_counter()
         logs = self._evaluate_batches(batches, steps, cbs)
         if verbose == "auto" or verbose:
-            print(f"{len(batches) if steps is None else steps} steps - {format_logs(logs)}")
+            print(summary_line(len(batches) if steps is None else steps,
+                               time.perf_counter() - start, format_logs(logs)))
         if return_dict:
             return logs
         values = [logs[name] for name in self.metrics_names]

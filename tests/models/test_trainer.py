@@ -1,6 +1,7 @@
 """compile / fit / evaluate / predict and the errors raised before any training happens."""
 
 import io
+import re
 import subprocess
 import sys
 
@@ -412,3 +413,12 @@ def test_test_hooks_run_in_validation_and_in_evaluate():
     assert spy.calls == ["begin", 0, 1, sorted(logs)]
     assert model.evaluate(x, to_categorical(labels, 3), verbose=0) == \
         model.evaluate(x, to_categorical(labels, 3), verbose=0, callbacks=[])
+
+
+def test_evaluate_prints_keras_summary_line(capsys):
+    x, labels = _blobs(n=40)
+    model = _classifier()
+    model.evaluate(x, to_categorical(labels, 3), batch_size=20, verbose=1)
+    line = capsys.readouterr().out.strip()
+    assert re.fullmatch(r"2/2 - \d+s - \d+(ms|us)/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}",
+                        line), line
