@@ -43,6 +43,9 @@ def write_json(path, value):
 class Oracle:
     """Base class: subclasses choose values in `populate_space`.
 
+    A tuner drives an oracle with `create_trial` and `end_trial`; so can any loop that scores
+    hyperparameters by other means than training a model (see the example).
+
     Args:
         objective: a metric name ('val_loss', 'val_accuracy', ...) or an `Objective`; None to
             minimize the number that `run_trial` returns.
@@ -50,7 +53,10 @@ class Oracle:
         seed: the seed of the random choices, so a search can be repeated.
         max_consecutive_failed_trials: stop the search after this many failures in a row.
 
-    >>> oracle = RandomSearchOracle("val_loss", max_trials=5, seed=1)
+    >>> oracle = RandomSearchOracle("loss", max_trials=5, seed=1)
+    >>> while (trial := oracle.create_trial()) is not None:
+    ...     x = trial.hyperparameters.Float("x", -1.0, 1.0)
+    ...     oracle.end_trial(trial, "COMPLETED", score=x ** 2)
     """
 
     def __init__(self, objective=None, max_trials=None, seed=None,
@@ -81,12 +87,8 @@ class Oracle:
 
     def _covered(self, values):
         """Whether an earlier trial already ran these values (on the names it read)."""
-        for trial in self.trials.values():
-            names = trial.active if trial.active is not None else trial.hyperparameters.values
-            if all(values.get(name) == trial.hyperparameters.values.get(name)
-                   for name in names):
-                return True
-        return False
+        return any(all(values.get(name) == value for name, value in trial.used_values().items())
+                   for trial in self.trials.values())
 
     def _random_values(self):
         """Random values not tried before, or None after MAX_COLLISIONS repeats."""
@@ -107,7 +109,9 @@ class Oracle:
                 return trial
         if self.max_trials is not None and len(self.trials) >= self.max_trials:
             return None
-        width = max(2, len(str(self.max_trials - 1))) if self.max_trials else 2
+        # Ids padded to the width of max_trials ('0'..'9', '00'..'99'; '0000' without a
+        # limit), so the trial_<id> folders sort in order, as KerasTuner names them.
+        width = len(str(self.max_trials)) if self.max_trials else 4
         trial_id = f"{len(self.trials):0{width}d}"
         values = self.populate_space(trial_id)
         if values is None:
@@ -122,7 +126,16 @@ class Oracle:
 
     def end_trial(self, trial, status, score=None, message=None):
         """Record a trial as 'COMPLETED' with its `score` or 'FAILED' with its `message`."""
+        if status not in (COMPLETED, FAILED) or (status == COMPLETED and not (
+                isinstance(score, (int, float, np.integer, np.floating)) and np.isfinite(score))):
+            raise ValueError(f"end_trial(trial {trial.trial_id!r}): expected status='COMPLETED' "
+                             f"with a finite number as score, or status='FAILED'; received "
+                             f"status={status!r}, score={score!r}.")
+        score = None if score is None else float(score)
         trial.status, trial.score, trial.message = status, score, message
+        # Later trials are compared with this one on the values its build read; a trial that
+        # read none through `hp` (its code used `hp.values[...]`) is compared on all of them.
+        trial.active = sorted(trial.hyperparameters._accessed) or None
         self.consecutive_failures = self.consecutive_failures + 1 if status == FAILED else 0
         self.update_space(trial.hyperparameters)
         self.save_trial(trial)

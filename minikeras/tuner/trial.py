@@ -29,6 +29,14 @@ class Trial:
         self.input_shapes = None  # to build a model from scratch before loading its weights
         self.message = None    # the error of a failed trial
 
+    def used_values(self):
+        """The values the build read (all of them until the trial has run): the others, such
+        as `units_2` of a two-layer model, did not shape the model."""
+        values = self.hyperparameters.values
+        if self.active is None:
+            return dict(values)
+        return {name: value for name, value in values.items() if name in self.active}
+
     @property
     def finished(self):
         return self.status in (COMPLETED, FAILED)

@@ -120,10 +120,12 @@ class Tuner:
         oracle.project_dir = self.project_dir
         if overwrite:
             self._remove_record()
+        initial = self._initial_space()
         if oracle.reload():
             print(f"Reloading Tuner from {os.path.join(self.project_dir, 'oracle.json')}")
+            self._check_record_matches(initial)
         else:
-            self._populate_initial_space()
+            oracle.update_space(initial)
             os.makedirs(self.project_dir, exist_ok=True)
             oracle.save()
 
@@ -139,25 +141,40 @@ class Tuner:
             elif name.startswith("trial_") and os.path.isdir(path):
                 shutil.rmtree(path)
 
-    def _populate_initial_space(self):
-        """Build once with default values, so the space is known before the first trial.
+    def _initial_space(self):
+        """The hyperparameters a build with default values declares, before any trial runs.
 
         An error here is left for the trials to report: it may come from the default values
-        alone.
+        alone, and what was declared before it is still known.
         """
-        if self.hypermodel is None:
-            return
         hp = HyperParameters()
-        try:
-            self.hypermodel.build(hp)
-        except Exception:
-            pass
-        self.oracle.update_space(hp)
+        if self.hypermodel is not None:
+            try:
+                self.hypermodel.build(hp)
+            except Exception:
+                pass
+        return hp
+
+    def _check_record_matches(self, initial):
+        """A clear error when build_model now declares a hyperparameter unlike the record's."""
+        recorded = {h.name: h for h in self.oracle.hyperparameters.space}
+        for hyperparameter in initial.space:
+            before = recorded.get(hyperparameter.name)
+            if before is not None and before != hyperparameter:
+                raise ValueError(
+                    f"The search recorded in {self.project_dir!r} has {before!r}, but the "
+                    f"hypermodel now declares {hyperparameter!r}. Pass overwrite=True to start "
+                    f"a new search there, or give another project_name.")
 
     # The search ----------------------------------------------------------------------------
 
     def search(self, *fit_args, **fit_kwargs):
         """Run trials until `max_trials` are done or the space is exhausted.
+
+        Each trial is scored on validation data only (`validation_data` or
+        `validation_split`). There is no place for test data: the best trial is chosen by its
+        score, so a test set used here would be tuned to and stop measuring how the chosen
+        model does on new data. Evaluate the best model on the test set once, after the search.
 
         Args:
             *fit_args, **fit_kwargs: passed to `model.fit` in each trial (x, y, epochs,
@@ -175,7 +192,6 @@ class Tuner:
                 self._show_trial_start(trial)
             trial_start = time.time()
             backend_random.seed((self.oracle.seed + int(trial.trial_id)) % 2 ** 32)
-            trial.hyperparameters._accessed = set()
             try:
                 results = self.run_trial(trial, *fit_args, **fit_kwargs)
                 score = self._score(trial, results)
@@ -184,7 +200,6 @@ class Tuner:
             except Exception as error:
                 self._fail(trial, error)
                 continue
-            trial.active = sorted(trial.hyperparameters._accessed)
             self.oracle.end_trial(trial, COMPLETED, score)
             if verbose:
                 self._show_trial_end(trial, time.time() - trial_start, time.time() - start)
@@ -199,7 +214,6 @@ class Tuner:
             f"{type(error).__name__}: {error}"
         print(f"Trial {trial.trial_id} failed: {type(error).__name__}: {error}\n"
               f"Traceback (most recent call last, shortened):\n{message}")
-        trial.active = sorted(trial.hyperparameters._accessed)
         self.oracle.end_trial(trial, FAILED, message=message)
         limit = self.oracle.max_consecutive_failed_trials
         if self.oracle.consecutive_failures >= limit:
@@ -324,7 +338,7 @@ class Tuner:
         for trial in self.oracle.get_best_trials(num_trials):
             print(f"\nTrial {trial.trial_id} summary")
             print("Hyperparameters:")
-            for name, value in trial.hyperparameters.values.items():
+            for name, value in trial.used_values().items():
                 print(f"{name}: {value}")
             print(f"Score: {trial.score}")
 
