@@ -457,7 +457,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     """
     y_true, y_pred = _categorical_inputs("categorical_crossentropy", y_true, y_pred,
                                          label_smoothing, axis)
-    if not from_logits:
+    if not from_logits and nn.logits_of(y_pred, axis) is None:
         y_pred = _fill_empty_rows(y_pred, axis)
     return nn.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
 

@@ -258,6 +258,13 @@ class Mean(Metric):
 
     def update_state(self, values, sample_weight=None):
         """Add the (weighted) values to the total and their number (or weight) to the count."""
+        if type(values) is float and type(sample_weight) is int:
+            # The trainer's loss trackers, once per batch: the same float32 arithmetic as below
+            # without its conversions.
+            f = self.total.data.dtype.type
+            self.total.data += f(values) * f(sample_weight)
+            self.count.data += f(sample_weight)
+            return
         values, weight = _samplewise(self, values, sample_weight, np.mean)
         self._add(self.total, np.sum(values))
         if weight is not None:

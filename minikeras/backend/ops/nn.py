@@ -459,13 +459,15 @@ def _check_same_shape(op, target, output):
         )
 
 
-def _logits_of(output, axis):
+def logits_of(output, axis):
     """The logits `output` was computed from by softmax along `axis` (or by sigmoid when axis
     is None), if it was: a crossentropy then takes the stable fused path, as Keras does."""
     found = getattr(output, "_keras_logits", None)
-    if found is not None and found[1] == axis:
-        return found[0]
-    return None
+    if found is None:
+        return None
+    if axis is not None and found[1] is not None:
+        axis %= max(output.ndim, 1)
+    return found[0] if found[1] == axis else None
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
@@ -482,7 +484,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     _check_same_shape("categorical_crossentropy", target, output)
     axis = _single_axis(output, axis, "categorical_crossentropy")
     target = target.astype(output.dtype, copy=False)
-    logits = None if from_logits else _logits_of(output, axis)
+    logits = None if from_logits else logits_of(output, axis)
     if logits is not None:
         output, from_logits = logits, True
     if from_logits:
@@ -522,7 +524,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
             f"with {classes} classes, but received values from {labels.min()} to "
             f"{labels.max()}."
         )
-    logits = None if from_logits else _logits_of(output, axis)
+    logits = None if from_logits else logits_of(output, axis)
     if logits is not None:
         output, from_logits = logits, True
     if from_logits:
@@ -538,7 +540,7 @@ def binary_crossentropy(target, output, from_logits=False):
     target = to_array(target, where="binary_crossentropy(target)")
     _check_same_shape("binary_crossentropy", target, output)
     target = target.astype(output.dtype, copy=False)
-    logits = None if from_logits else _logits_of(output, None)
+    logits = None if from_logits else logits_of(output, None)
     if logits is not None:
         output, from_logits = logits, True
     if from_logits:
