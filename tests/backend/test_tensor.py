@@ -66,6 +66,27 @@ def test_array_protocol_and_python_conversions():
     assert "shape=(1, 2)" in repr(t) and "float32" in repr(t)
 
 
+@pytest.mark.parametrize("reduce", [np.sum, np.mean, np.max, np.min])
+def test_numpy_reductions_accept_tensors_and_keep_the_tape(reduce):
+    data = np.array([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]], dtype=np.float32)
+    x = Tensor(data, requires_grad=True)
+    for kwargs in ({}, {"axis": 1}, {"axis": 0, "keepdims": True}):
+        result = reduce(x, **kwargs)
+        assert isinstance(result, Tensor) and result.dtype == np.float32
+        np.testing.assert_allclose(result.numpy(), reduce(data, **kwargs), rtol=1e-6)
+    reduce(x).backward()
+    assert x.grad.shape == data.shape and np.any(x.grad != 0)
+
+
+def test_numpy_reduction_dtype_accumulates_in_that_dtype_and_out_is_refused():
+    x = Tensor(np.full(3, 1 / 3, dtype=np.float32))
+    assert np.mean(x, dtype=np.float64).dtype == np.float64
+    with pytest.raises(TypeError, match=r"Tensor.sum: the argument\(s\) out .*np.asarray"):
+        np.sum(x, out=np.empty(()))
+    with pytest.raises(TypeError, match=r"Tensor.max: the argument\(s\) initial"):
+        np.max(x, initial=0.0)
+
+
 @pytest.mark.parametrize("make", [lambda x: x + 1, lambda x: 1 + x, lambda x: x * 0.5,
                                   lambda x: 0.5 * x, lambda x: x - 2, lambda x: 2 - x,
                                   lambda x: x / 3, lambda x: 3 / x, lambda x: x ** 2,

@@ -18,6 +18,25 @@ from .shape import (broadcast_to, concatenate, expand_dims, getitem, pad, repeat
                     split, squeeze, stack, take, tile, transpose)
 
 
+def _array_method(reduce):
+    """A reduction as a Tensor method that also serves numpy's np.sum(t), np.mean(t), np.max(t)
+    and np.min(t), which call the method with numpy's keywords."""
+    def method(self, axis=None, dtype=None, out=None, keepdims=False, **unsupported):
+        if out is not None or unsupported:
+            given = (["out"] if out is not None else []) + sorted(unsupported)
+            raise TypeError(
+                f"Tensor.{reduce.__name__}: the argument(s) {', '.join(given)} are not "
+                f"supported on a Tensor. Use np.{reduce.__name__}(np.asarray(t), ...) to get a "
+                f"numpy array with every numpy option."
+            )
+        # With `dtype`, numpy accumulates in that type: so does this.
+        return reduce(self if dtype is None else cast(self, dtype), axis=axis, keepdims=keepdims)
+
+    method.__name__ = reduce.__name__
+    method.__doc__ = reduce.__doc__
+    return method
+
+
 def _install_operators():
     def swapped(op):
         return lambda self, other: op(other, self)
@@ -45,10 +64,10 @@ def _install_operators():
     Tensor.__gt__ = greater
     Tensor.__ge__ = greater_equal
     # Array-style methods, for code written against numpy or keras tensors.
-    Tensor.sum = sum
-    Tensor.mean = mean
-    Tensor.max = max
-    Tensor.min = min
+    Tensor.sum = _array_method(sum)
+    Tensor.mean = _array_method(mean)
+    Tensor.max = _array_method(max)
+    Tensor.min = _array_method(min)
     Tensor.reshape = lambda self, *shape: reshape(
         self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
     Tensor.transpose = lambda self, *axes: transpose(
