@@ -93,11 +93,13 @@ class ProgbarLogger(Callback):
 
 
 def summary_line(steps, seconds, text):
-    """'45/45 - 0s - 2ms/step - loss: 0.2718', Keras's line for a finished pass."""
+    """'45/45 - 0s - 2ms/step - loss: 0.2718', Keras's line for a finished pass (without the
+    metrics part when `text` is empty, as after predict)."""
     per_step = seconds / max(steps, 1)
     unit = f"{per_step * 1e3:.0f}ms/step" if per_step >= 1e-3 else \
         f"{per_step * 1e6:.0f}us/step"
-    return f"{steps}/{steps} - {seconds:.0f}s - {unit} - {text}"
+    line = f"{steps}/{steps} - {seconds:.0f}s - {unit}"
+    return f"{line} - {text}" if text else line
 
 
 def _make_bar(total, stream):

@@ -476,6 +476,7 @@ class Trainer:
         cbs = CallbackList(callbacks or [], self, params)
         self.stop_predicting = False
         outputs = []
+        start = time.perf_counter()
         cbs.call("on_predict_begin", {})
         with no_grad():
             for step, (xb, _, _) in enumerate(batches.epoch()):
@@ -489,6 +490,8 @@ class Trainer:
         cbs.call("on_predict_end", {})
         if not outputs:
             raise ValueError("predict: the input produced no batches.")
+        if verbose == "auto" or verbose:
+            print(summary_line(len(outputs), time.perf_counter() - start, ""))
         first = outputs[0]
         flat = [np.concatenate(parts) for parts in zip(*[flatten(o) for o in outputs])]
         it = iter(flat)

@@ -422,3 +422,13 @@ def test_evaluate_prints_keras_summary_line(capsys):
     line = capsys.readouterr().out.strip()
     assert re.fullmatch(r"2/2 - \d+s - \d+(ms|us)/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}",
                         line), line
+
+
+def test_predict_prints_keras_summary_line_unless_silent(capsys):
+    x, _ = _blobs(n=40)
+    model = _classifier()
+    model.predict(x, batch_size=16)
+    line = capsys.readouterr().out.strip()
+    assert re.fullmatch(r"3/3 - \d+s - \d+(ms|us)/step", line), line
+    model.predict(x, verbose=0)
+    assert capsys.readouterr().out == ""
