@@ -71,7 +71,7 @@ def gemm_floor(sizes, samples=SAMPLES):
     return best_of(step, repeat=5) * (samples / BATCH)
 
 
-def _torch_epoch_seconds(x, y, hidden):
+def _torch_epoch_seconds(x, y, hidden, dropout=True):
     try:
         import torch
     except ImportError:
@@ -80,7 +80,9 @@ def _torch_epoch_seconds(x, y, hidden):
     torch.set_num_threads(max(1, torch.get_num_threads()))
     layers, width = [], FEATURES
     for units in hidden:
-        layers += [torch.nn.Linear(width, units), torch.nn.ReLU(), torch.nn.Dropout(0.2)]
+        layers += [torch.nn.Linear(width, units), torch.nn.ReLU()]
+        if dropout:
+            layers.append(torch.nn.Dropout(0.2))
         width = units
     layers.append(torch.nn.Linear(width, CLASSES))
     model = torch.nn.Sequential(*layers)
@@ -138,7 +140,7 @@ def run():
         rows.append((f"tiny model per step in Keras ({keras_times[2]})",
                      keras_times[1] / steps * 1e3, "ms",
                      f"minikeras / Keras = {tiny / keras_times[1]:.2f}"))
-    torch_tiny = _torch_epoch_seconds(x, y, [32])
+    torch_tiny = _torch_epoch_seconds(x, y, [32], dropout=False)
     if torch_tiny is not None:
         rows.append(("tiny model per step in PyTorch", torch_tiny / steps * 1e3, "ms",
                      f"minikeras / PyTorch = {tiny / torch_tiny:.2f}"))
